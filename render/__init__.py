@@ -1,0 +1,3 @@
+"""tul: the tjänsteutlåtande report generator."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m render` runs the tul command line."""
+
+from render.cli import main
+
+main()

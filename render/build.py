@@ -1,0 +1,165 @@
+"""Orchestrates load -> check -> html -> pdf -> atomic writes into build/.
+
+Everything of a report is gathered and validated before anything is written;
+only this module touches the output folder, and always through a temporary
+file and a rename, so a failed build never leaves a half-written PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from render.check import check_report
+from render.errors import BuildError, ContentError, Problem
+from render.html import Assets, render_html
+from render.load import REPORT_FILE, LoadedReport, load_report
+from render.pdf import render_pdf
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _shipped(name: str) -> Path:
+    """A shipped folder: the source checkout's top level, or the wheel's copy."""
+    checkout = PACKAGE_DIR.parent / name
+    if checkout.is_dir() and (PACKAGE_DIR.parent / "pyproject.toml").is_file():
+        return checkout
+    return PACKAGE_DIR / "_data" / name
+
+
+def default_content_dir() -> Path:
+    """The embedded default content (the KS Tertialrapport 1 2020)."""
+    return _shipped("content")
+
+
+def default_assets(template_dirs: tuple[Path, ...] = (), style_dirs: tuple[Path, ...] = ()) -> Assets:
+    """User template/style folders first, the shipped ones last."""
+    styles = _shipped("styles")
+    return Assets(
+        template_dirs=[*template_dirs, _shipped("templates")],
+        style_dirs=[*style_dirs, styles],
+        font_dir=styles / "fonts",
+    )
+
+
+def discover_reports(content_dir: Path, names: tuple[str, ...] = ()) -> list[Path]:
+    """Report folders (those holding a report.yaml) under `content_dir`, by name."""
+    found = sorted(p.parent for p in content_dir.glob(f"*/{REPORT_FILE}"))
+    if (content_dir / REPORT_FILE).is_file():
+        found.insert(0, content_dir)
+    if not names:
+        return found
+    by_name = {p.name: p for p in found}
+    chosen = []
+    for name in names:
+        if name in by_name:
+            chosen.append(by_name[name])
+        elif (Path(name) / REPORT_FILE).is_file():
+            chosen.append(Path(name))
+        else:
+            known = ", ".join(sorted(by_name)) or "none"
+            raise BuildError(f"no report '{name}' under {content_dir}, expected one of: {known}")
+    return chosen
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file and a rename."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class BuildOptions:
+    """What to build and how strictly."""
+
+    out_dir: Path = Path("build")
+    formats: tuple[str, ...] = ("html", "pdf")
+    pdf_variant: str = "pdf/ua-1"
+    strict: bool = False
+    assets: Assets = field(default_factory=default_assets)
+
+
+@dataclass
+class BuildResult:
+    """One report's outputs and the warnings met on the way."""
+
+    slug: str
+    outputs: list[Path]
+    warnings: list[Problem]
+    pages: int = 0
+
+
+def validate_report(folder: Path, strict: bool = False) -> tuple[LoadedReport, list[Problem]]:
+    """Load and check one report; raise ContentError on errors (and warnings if strict)."""
+    loaded = load_report(folder)
+    problems = check_report(loaded)
+    if any(p.severity == "error" for p in problems) or (strict and problems):
+        raise ContentError(
+            [Problem(p.file, p.line, p.col, "error", p.message) if strict else p for p in problems]
+        )
+    return loaded, problems
+
+
+Progress = Callable[[str, str], None]
+
+
+def build_report(folder: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build one report's HTML and PDF into out_dir/<slug>/."""
+    say = progress or (lambda slug, stage: None)
+    say(folder.name, "load")
+    loaded, warnings = validate_report(folder, options.strict)
+    slug = loaded.slug
+    say(slug, "html")
+    try:
+        html = render_html(loaded, options.assets)
+    except Exception as exc:  # template problems carry their own location
+        raise BuildError(_template_message(exc)) from exc
+    target_dir = options.out_dir / slug
+    outputs: list[Path] = []
+    pages = 0
+    pdf_data: bytes | None = None
+    if "pdf" in options.formats:
+        say(slug, "pdf")
+        result = render_pdf(html, loaded.folder, [*options.assets.style_dirs, *options.assets.template_dirs],
+                            options.pdf_variant)
+        pages = result.pages
+        engine = [Problem(str(loaded.files[0]), 0, 0, "warning", f"PDF engine: {m}") for m in result.warnings]
+        if options.strict and engine:
+            raise ContentError([Problem(p.file, 0, 0, "error", p.message) for p in engine])
+        warnings.extend(engine)
+        pdf_data = result.data
+    say(slug, "write")
+    # Everything is rendered: only now touch the output folder.
+    if "html" in options.formats:
+        write_atomic(target_dir / "index.html", html.encode("utf-8"))
+        outputs.append(target_dir / "index.html")
+    if pdf_data is not None:
+        write_atomic(target_dir / f"{slug}.pdf", pdf_data)
+        outputs.append(target_dir / f"{slug}.pdf")
+    return BuildResult(slug, outputs, warnings, pages)
+
+
+def _template_message(exc: Exception) -> str:
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: error: template syntax: {exc.message}"
+    if isinstance(exc, jinja2.UndefinedError):
+        return f"error: template uses an undefined value: {exc.message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"error: template not found: {exc.name}"
+    if isinstance(exc, FileNotFoundError):
+        return f"error: asset not found: {exc}"
+    raise exc

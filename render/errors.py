@@ -1,0 +1,63 @@
+"""Errors and located problems: `file:line:col: error: message`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO, Literal
+
+import click
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem in content, printed like a compiler message."""
+
+    file: str
+    line: int
+    col: int
+    severity: Severity
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
+        return f"{where}: {self.severity}: {self.message}"
+
+
+class ReportError(click.ClickException):
+    """Base of every error tul reports without a traceback (exit 1)."""
+
+    exit_code = 1
+
+    def show(self, file: IO[str] | None = None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
+
+
+class ContentError(ReportError):
+    """One or more located problems in the content; all of a run at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.col))
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        errors = sum(p.severity == "error" for p in self.problems)
+        warnings = len(self.problems) - errors
+        lines = [str(p) for p in self.problems]
+        lines.append(summary_line(errors, warnings))
+        return "\n".join(lines)
+
+
+class BuildError(ReportError):
+    """A failure outside the content: templates, output folder, PDF engine."""
+
+
+def summary_line(errors: int, warnings: int) -> str:
+    """'2 errors, 1 warning' with singular and plural right."""
+    parts = []
+    if errors:
+        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return ", ".join(parts) or "no problems"
