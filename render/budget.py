@@ -169,6 +169,17 @@ class ComputedBudget:
     mismatches: list[Mismatch]
     groups: list[tuple[str, dict[str, dict[str, Cell]]]]  # for charts and export
 
+    @property
+    def blocks(self) -> list[list[Row]]:
+        """Rows split into blocks that a page break should not cut: a heading and its lines."""
+        blocks: list[list[Row]] = []
+        for row in self.rows:
+            if row.kind == "group" or row.line == "grand_total" or not blocks:
+                blocks.append([row])
+            else:
+                blocks[-1].append(row)
+        return blocks
+
 
 def compute_budget(table: BudgetTable, path: tuple[object, ...] = ()) -> ComputedBudget:
     """Derive every cell of `table`; `path` locates it in the content for warnings."""
@@ -227,12 +238,21 @@ def compute_budget(table: BudgetTable, path: tuple[object, ...] = ()) -> Compute
         add_group(project.name, lines, (*path, "projects", idx), "group")
 
     mismatches = [
-        Mismatch(row.source, _describe(row, rows), col, cell.stated, cell.computed)  # type: ignore[arg-type]
+        Mismatch(_stated_path(row, col), _describe(row, rows), col, cell.stated, cell.computed)  # type: ignore[arg-type]
         for row in rows
         for col, cell in row.cells.items()
         if cell.mismatch
     ]
     return ComputedBudget(rows, mismatches, groups)
+
+
+def _stated_path(row: Row, column: str) -> tuple[object, ...]:
+    """Where the stated figure of `row`/`column` stands in the content."""
+    if row.line == "grand_total":
+        return (*row.source, column)
+    if row.kind == "total":
+        return (*row.source, row.line, column)
+    return (*row.source, "stated", row.line, column)
 
 
 def _describe(row: Row, rows: list[Row]) -> str:

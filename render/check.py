@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from render.budget import compute_budget
 from render.errors import Problem
-from render.load import LoadedReport
+from render.load import LoadedReport, dotted
 from render.markup import check_markdown
 from render.model import MARKDOWN_FIELDS
 from render.templates import format_number
@@ -46,7 +46,7 @@ def check_report(loaded: LoadedReport) -> list[Problem]:
             # A block scalar's text starts on the line after its '|' marker.
             line = where.line + issue.line + (1 if where.block else 0)
             col = 1 if where.block else where.col
-            name = ".".join(str(p) for p in pos.relative(path))
+            name = dotted(pos.relative(path))
             problems.append(Problem(where.file, line, col, issue.severity, f"{name}: {issue.message}"))
 
     seen: dict[str, tuple[Any, ...]] = {}

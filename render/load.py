@@ -45,6 +45,7 @@ class Positions:
 
     at: dict[tuple[Any, ...], Pos] = field(default_factory=dict)
     roots: dict[tuple[Any, ...], str] = field(default_factory=dict)
+    failed: set[tuple[Any, ...]] = field(default_factory=set)
 
     def locate(self, path: tuple[Any, ...], key: bool = False) -> Pos:
         """The position of `path`, or of its nearest located ancestor."""
@@ -155,6 +156,7 @@ def _to_python(
         problems.append(_problem(file, exc.mark, exc.message))
     except yaml.YAMLError as exc:
         problems.append(_problem(file, node.start_mark, f"cannot read this value: {exc}"))
+    pos.failed.add(path)  # already reported: the schema need not complain again
     return None
 
 
@@ -222,13 +224,17 @@ def _include(
             if folder.resolve() not in target.parents or target.suffix not in (".yaml", ".yml"):
                 problems.append(Problem(where.file, where.line, where.col, "error",
                                         f"'{ref}' is not a .yaml file inside the report folder, expected a file name such as 'ekonomi.yaml'"))
+                pos.failed.add(path)
                 continue
             if not target.is_file():
                 problems.append(Problem(where.file, where.line, where.col, "error",
                                         f"file '{ref}' not found next to {REPORT_FILE}"))
+                pos.failed.add(path)
                 continue
             files.append(target)
             loaded = load_yaml_file(target, path, pos, problems, base)
+            if loaded is None:
+                pos.failed.add(path)
             if kind == "one":
                 data[key] = loaded
             else:
@@ -281,7 +287,7 @@ _EXPECTED = {
 }
 
 
-def _dotted(path: tuple[Any, ...]) -> str:
+def dotted(path: tuple[Any, ...]) -> str:
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -338,8 +344,10 @@ def _validation_problems(exc: ValidationError, pos: Positions) -> list[Problem]:
     for err in exc.errors():
         loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and ("[" in part or part.startswith("function-"))))
         kind = err["type"]
+        if any(loc[: len(bad)] == bad for bad in pos.failed):
+            continue
         rel = pos.relative(loc)
-        name = _dotted(rel)
+        name = dotted(rel)
         if kind == "extra_forbidden":
             where = pos.locate(loc, key=True)
             key = str(loc[-1])
@@ -350,7 +358,7 @@ def _validation_problems(exc: ValidationError, pos: Positions) -> list[Problem]:
             msg += f", did you mean '{hint[0]}'?" if hint else (f", expected one of: {', '.join(allowed)}" if allowed else "")
         elif kind == "missing":
             where = pos.locate(loc[:-1])
-            parent = _dotted(pos.relative(loc[:-1]))
+            parent = dotted(pos.relative(loc[:-1]))
             msg = f"missing required key '{loc[-1]}'" + (f" in {parent}" if parent else "")
             model = _model_at(loc[:-1])
             info = model.model_fields.get(str(loc[-1])) if model else None
