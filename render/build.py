@@ -7,17 +7,24 @@ file and a rename, so a failed build never leaves a half-written PDF.
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
 import os
+import re
 import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
+from render import __version__
 from render.check import check_report
-from render.errors import BuildError, ContentError, Problem
+from render.errors import BuildError, ContentError, Problem, ReportError
 from render.html import Assets, render_html
 from render.load import REPORT_FILE, LoadedReport, load_report
-from render.pdf import render_pdf
+
+STAMP_FILE = ".tul-stamp"
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -88,6 +95,7 @@ class BuildOptions:
     formats: tuple[str, ...] = ("html", "pdf")
     pdf_variant: str = "pdf/ua-1"
     strict: bool = False
+    force: bool = False
     assets: Assets = field(default_factory=default_assets)
 
 
@@ -99,6 +107,8 @@ class BuildResult:
     outputs: list[Path]
     warnings: list[Problem]
     pages: int = 0
+    skipped: bool = False  # nothing changed since the last build
+    seconds: float = 0.0
 
 
 def validate_report(folder: Path, strict: bool = False) -> tuple[LoadedReport, list[Problem]]:
@@ -115,9 +125,61 @@ def validate_report(folder: Path, strict: bool = False) -> tuple[LoadedReport, l
 Progress = Callable[[str, str], None]
 
 
+def _hash_tree(digest: "hashlib._Hash", root: Path) -> None:
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        if "__pycache__" in path.parts or path.name.startswith("."):
+            continue
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes())
+
+
+def input_fingerprint(folder: Path, options: BuildOptions) -> str:
+    """A hash of everything a report's output depends on: content, templates,
+    styles, fonts, tul's own code and version, and the build options."""
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}|{sorted(options.formats)}|{options.pdf_variant}|{options.strict}".encode())
+    for root in (folder, PACKAGE_DIR, *options.assets.template_dirs, *options.assets.style_dirs):
+        digest.update(b"\1" + str(root).encode())
+        if root == PACKAGE_DIR:
+            _hash_code(digest)
+        else:
+            _hash_tree(digest, root)
+    return digest.hexdigest()
+
+
+def _hash_code(digest: "hashlib._Hash") -> None:
+    for path in sorted(PACKAGE_DIR.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+
+
+def _up_to_date(folder: Path, options: BuildOptions, fingerprint: str) -> bool:
+    target = options.out_dir / folder.name
+    stamp = target / STAMP_FILE
+    expected = [target / "index.html"] if "html" in options.formats else []
+    if "pdf" in options.formats:
+        expected.append(target / f"{folder.name}.pdf")
+    return (
+        not options.force
+        and stamp.is_file()
+        and stamp.read_text(encoding="utf-8").strip() == fingerprint
+        and all(p.is_file() for p in expected)
+    )
+
+
 def build_report(folder: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Build one report's HTML and PDF into out_dir/<slug>/."""
+    """Build one report's HTML and PDF into out_dir/<slug>/, unless nothing changed."""
+    started = time.perf_counter()
     say = progress or (lambda slug, stage: None)
+    fingerprint = input_fingerprint(folder, options)
+    if _up_to_date(folder, options, fingerprint):
+        return BuildResult(folder.name, [], [], skipped=True, seconds=time.perf_counter() - started)
+    result = _build(folder, options, say)
+    write_atomic(options.out_dir / result.slug / STAMP_FILE, (fingerprint + "\n").encode())
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
     say(folder.name, "load")
     loaded, warnings = validate_report(folder, options.strict)
     slug = loaded.slug
@@ -132,6 +194,8 @@ def build_report(folder: Path, options: BuildOptions, progress: Progress | None 
     pdf_data: bytes | None = None
     if "pdf" in options.formats:
         say(slug, "pdf")
+        from render.pdf import render_pdf  # WeasyPrint loads only when a PDF is wanted
+
         result = render_pdf(html, loaded.folder, [*options.assets.style_dirs, *options.assets.template_dirs],
                             options.pdf_variant)
         pages = result.pages
@@ -149,6 +213,54 @@ def build_report(folder: Path, options: BuildOptions, progress: Progress | None 
         write_atomic(target_dir / f"{slug}.pdf", pdf_data)
         outputs.append(target_dir / f"{slug}.pdf")
     return BuildResult(slug, outputs, warnings, pages)
+
+
+@dataclass
+class Outcome:
+    """What a worker process sends back: a result, or the problems that stopped it."""
+
+    folder: Path
+    result: BuildResult | None = None
+    problems: list[Problem] = field(default_factory=list)
+    message: str = ""
+
+
+def _build_one(folder: Path, options: BuildOptions) -> Outcome:
+    try:
+        return Outcome(folder, build_report(folder, options))
+    except ContentError as exc:
+        return Outcome(folder, problems=exc.problems, message=exc.format_message())
+    except ReportError as exc:
+        return Outcome(folder, message=exc.format_message())
+
+
+def build_many(folders: list[Path], options: BuildOptions, jobs: int, progress: Progress | None = None) -> Iterator[Outcome]:
+    """Build reports in up to `jobs` processes; yields each outcome as it finishes."""
+    if jobs <= 1 or len(folders) <= 1:
+        for folder in folders:
+            try:
+                yield Outcome(folder, build_report(folder, options, progress))
+            except ContentError as exc:
+                yield Outcome(folder, problems=exc.problems, message=exc.format_message())
+            except ReportError as exc:
+                yield Outcome(folder, message=exc.format_message())
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(folders)), mp_context=context) as pool:
+        futures = [pool.submit(_build_one, folder, options) for folder in folders]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def select_shard(folders: list[Path], shard: str | None) -> list[Path]:
+    """'I/N': every N-th report starting at the I-th, so N CI runners share the set."""
+    if not shard:
+        return folders
+    match = re.fullmatch(r"(\d+)/(\d+)", shard)
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise BuildError(f"--shard {shard!r}: expected I/N with 1 <= I <= N, e.g. 1/4")
+    index, count = int(match[1]), int(match[2])
+    return sorted(folders, key=lambda p: p.name)[index - 1 :: count]
 
 
 def _template_message(exc: Exception) -> str:

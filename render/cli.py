@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 import click
@@ -12,14 +11,18 @@ import click
 from render import __version__
 from render.build import (
     BuildOptions,
-    build_report,
+    build_many,
     default_assets,
     default_content_dir,
     discover_reports,
+    select_shard,
     validate_report,
+    write_atomic,
 )
 from render.errors import ContentError, Problem, ReportError, summary_line
-from render.pdf import PDF_VARIANTS
+from render.schema import SCHEMA_KINDS, schema_text
+
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "plain")
 
 
 def _strict_default() -> bool:
@@ -88,43 +91,51 @@ def main() -> None:
               multiple=True, help="An organisation's template folder, searched before the shipped one.")
 @click.option("--styles", "style_dirs", type=click.Path(file_okay=False, exists=True, path_type=Path),
               multiple=True, help="An organisation's style folder, searched before the shipped one.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Reports built in parallel processes (default: number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
+@click.option("--shard", metavar="I/N", default=None, help="Build only every N-th report from the I-th (CI matrix).")
 @strict_option
 @quiet_option
 @verbose_option
 def build(
     reports: tuple[str, ...], content: Path | None, out_dir: Path, formats: tuple[str, ...], pdf_variant: str,
-    template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...], strict: bool | None, quiet: bool, verbose: bool,
+    template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...], jobs: int | None, force: bool, shard: str | None,
+    strict: bool | None, quiet: bool, verbose: bool,
 ) -> None:
     """Render REPORTS (all under the content folder by default) to HTML and PDF."""
     out = _Output(quiet, verbose)
     strict = _strict_default() if strict is None else strict
     options = BuildOptions(
-        out_dir=out_dir, formats=formats or ("html", "pdf"), pdf_variant=pdf_variant, strict=strict,
+        out_dir=out_dir, formats=formats or ("html", "pdf"), pdf_variant=pdf_variant, strict=strict, force=force,
         assets=default_assets(template_dirs, style_dirs),
     )
-    folders = discover_reports(_content_dir(content), reports)
+    content_dir = _content_dir(content)
+    folders = select_shard(discover_reports(content_dir, reports), shard)
     if not folders:
-        raise ReportError(f"no reports found under {_content_dir(content)}, expected folders with a report.yaml")
-    failures: list[ReportError] = []
-    for folder in folders:
-        started = time.perf_counter()
-        try:
-            result = build_report(folder, options, out.progress)
-        except ReportError as exc:
-            failures.append(exc)
-            if isinstance(exc, ContentError):
-                for problem in exc.problems:
-                    out.problem(problem)
-            else:
-                click.echo(exc.format_message(), err=True)
+        if shard:
+            out.info(f"shard {shard}: no reports to build")
+            return
+        raise ReportError(f"no reports found under {content_dir}, expected folders with a report.yaml")
+    failed = 0
+    for outcome in build_many(folders, options, jobs or os.cpu_count() or 1, out.progress):
+        if outcome.result is None:
+            failed += 1
+            for problem in outcome.problems:
+                out.problem(problem)
+            if not outcome.problems:
+                click.echo(outcome.message, err=True)
             continue
+        result = outcome.result
         for problem in result.warnings:
             out.problem(problem)
+        if result.skipped:
+            out.info(f"{result.slug}: up to date (use --force to rebuild)")
+            continue
         pages = f", {result.pages} pages" if result.pages else ""
-        out.info(f"built {result.slug} in {time.perf_counter() - started:.1f} s{pages}: "
-                 + ", ".join(str(p) for p in result.outputs))
-    if failures:
-        raise ReportError(f"{len(failures)} of {len(folders)} report(s) failed")
+        out.info(f"built {result.slug} in {result.seconds:.1f} s{pages}: " + ", ".join(str(p) for p in result.outputs))
+    if failed:
+        raise ReportError(f"{failed} of {len(folders)} report(s) failed")
 
 
 @main.command()
@@ -150,3 +161,90 @@ def check(reports: tuple[str, ...], content: Path | None, strict: bool | None, q
     if errors:
         raise ReportError(summary_line(errors, warnings))
     out.info(f"checked {len(folders)} report(s): {summary_line(errors, warnings)}")
+
+
+@main.command()
+@click.argument("reports", nargs=-1)
+@content_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build/export"),
+              show_default=True, help="Folder for <report>/*.csv and *.json.")
+@quiet_option
+def export(reports: tuple[str, ...], content: Path | None, out_dir: Path, quiet: bool) -> None:
+    """Write indicators, activities and budget as CSV (Swedish Excel) and JSON."""
+    from render.export import export_tables
+
+    out = _Output(quiet, False)
+    for folder in discover_reports(_content_dir(content), reports):
+        loaded, problems = validate_report(folder)
+        for problem in problems:
+            out.problem(problem)
+        for name, data in export_tables(loaded.report).items():
+            write_atomic(out_dir / loaded.slug / name, data)
+        out.info(f"exported {loaded.slug} to {out_dir / loaded.slug}")
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(SCHEMA_KINDS), default="report", show_default=True,
+              help="Which content file the schema describes.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write every kind as <kind>.schema.json into this folder instead of printing one.")
+def schema(kind: str, out_dir: Path | None) -> None:
+    """Print the JSON Schema of the content files (for editors and CI)."""
+    if out_dir is None:
+        click.echo(schema_text(kind), nl=False)
+        return
+    for each in SCHEMA_KINDS:
+        write_atomic(out_dir / f"{each}.schema.json", schema_text(each).encode("utf-8"))
+    click.echo(f"wrote {len(SCHEMA_KINDS)} schemas to {out_dir}", err=True)
+
+
+@main.command()
+@click.argument("slug")
+@click.option("--from", "source", required=True, help="The previous report to start from.")
+@content_option
+@click.option("--period", default=None, help="The new period label (default: the next tertial).")
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The date the figures will refer to (default: the period's last day).")
+def new(slug: str, source: str, content: Path | None, period: str | None, as_of: object) -> None:
+    """Start report SLUG for the next period from report --from."""
+    import re
+
+    from render.load import dump_yaml, split_report
+    from render.successor import successor_data
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+        raise click.BadParameter("use lower-case letters, digits and '-', e.g. ks-t2-2020", param_hint="SLUG")
+    content_dir = _content_dir(content)
+    (folder,) = discover_reports(content_dir, (source,))
+    target = folder.parent / slug
+    if target.exists():
+        raise ReportError(f"{target} already exists, expected a new report name")
+    loaded, _ = validate_report(folder)
+    data = successor_data(loaded.report, period, as_of.date() if as_of else None)  # type: ignore[attr-defined]
+    for name, (kind, part) in split_report(data, loaded.positions).items():
+        write_atomic(target / name, dump_yaml(part, f"../schema/{kind}.schema.json").encode("utf-8"))
+    validate_report(target)
+    click.echo(f"created {target} for {data['period']} from {folder.name}", err=True)
+
+
+@main.command()
+@click.argument("report", required=False)
+@content_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; only loopback is safe.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--templates", "template_dirs", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              multiple=True)
+@click.option("--styles", "style_dirs", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True)
+def preview(report: str | None, content: Path | None, host: str, port: int,
+            template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...]) -> None:
+    """Serve REPORT's HTML on 127.0.0.1, re-rendered and reloaded on every save."""
+    from render.preview import PreviewServer, is_loopback
+
+    folders = discover_reports(_content_dir(content), (report,) if report else ())
+    if not folders:
+        raise ReportError("no report to preview")
+    if not is_loopback(host):
+        click.echo(f"warning: --host {host} makes the preview reachable from other machines", err=True)
+    server = PreviewServer(folders[0], default_assets(template_dirs, style_dirs), host=host, port=port)
+    click.echo(f"previewing {folders[0].name} at {server.url} (Ctrl-C stops)", err=True)
+    server.serve_forever()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from decimal import Decimal
+from enum import Enum
 import re
 import types
 import typing
@@ -193,6 +195,11 @@ def load_yaml_file(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(filter(None, [exc.context, exc.problem]))
+        # An unclosed bracket is best shown where it was opened, not where the file ends.
+        opened = exc.context_mark if exc.context and "flow" in exc.context else None
+        if opened is not None and mark is not None and (opened.line, opened.column) != (mark.line, mark.column):
+            what += f" at line {mark.line + 1}" if opened.line != mark.line else ""
+            mark = opened
         problems.append(_problem(file, mark, f"YAML syntax: {what}"))
         return None
     finally:
@@ -383,3 +390,55 @@ def _validation_problems(exc: ValidationError, pos: Positions) -> list[Problem]:
                 msg += f", got {_got(err.get('input'))}"
         problems.append(Problem(where.file, where.line, where.col, "error", msg))
     return problems
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, long lines kept, Markdown as literal blocks, no anchors."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    return dumper.represent_float(float(value))
+
+
+def _represent_enum(dumper: yaml.SafeDumper, value: Enum) -> yaml.Node:
+    return _represent_str(dumper, str(value.value))
+
+
+_Dumper.add_representer(str, _represent_str)
+_Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_multi_representer(Enum, _represent_enum)
+
+
+def dump_yaml(data: Any, schema_ref: str | None = None) -> str:
+    """Content data as YAML an author can read, with the editor schema line."""
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    return (f"# yaml-language-server: $schema={schema_ref}\n" if schema_ref else "") + text
+
+
+def split_report(data: dict[str, Any], positions: Positions) -> dict[str, tuple[str, Any]]:
+    """Plain report data -> {file name: (schema kind, data)} in the source's file layout."""
+    data = dict(data)
+    files: dict[str, tuple[str, Any]] = {}
+    for root, file in positions.roots.items():
+        if not root:
+            continue
+        name = Path(file).name
+        key = root[0]
+        kind = {"goals": "goal", "economy": "economy", "sections": "section"}[key]
+        if len(root) == 1:
+            files[name] = (kind, data[key])
+            data[key] = name
+        else:
+            items = list(data[key])
+            files[name] = (kind, items[root[1]])
+            items[root[1]] = name
+            data[key] = items
+    return {REPORT_FILE: ("report", data), **files}

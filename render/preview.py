@@ -17,9 +17,9 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 import watchfiles
@@ -88,6 +88,8 @@ class PreviewServer:
         self._watching = threading.Event()
         self._threads: list[threading.Thread] = []
         self._nonce = secrets.token_urlsafe(16)
+        # Versions are tagged with the run, so a tab left open across a restart reloads too.
+        self._run = secrets.token_hex(4)
         self._httpd = _Server(self, host, port)
 
     @property
@@ -104,7 +106,9 @@ class PreviewServer:
     def start(self) -> None:
         """Watch and serve in background threads; return once the first render is served."""
         watcher = threading.Thread(target=self._watch, name="tul-preview-watch", daemon=True)
-        server = threading.Thread(target=self._httpd.serve_forever, name="tul-preview-http", daemon=True)
+        # A short poll interval: stop() waits for the accept loop to notice.
+        server = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                  name="tul-preview-http", daemon=True)
         self._threads = [watcher, server]
         watcher.start()
         # Render only once the watcher is live, so that no edit falls between the two.
@@ -143,6 +147,7 @@ class PreviewServer:
     def rebuild(self) -> None:
         """Render again; on failure keep the last good HTML and list the problems above it."""
         started = time.perf_counter()
+        good: str | None
         try:
             loaded, warnings = validate_report(self.folder)
             good = render_html(loaded, self.assets)
@@ -165,6 +170,10 @@ class PreviewServer:
         """The current version and the bytes served at '/'."""
         with self._changed:
             return self.version, self._page
+
+    def tag(self, version: int) -> str:
+        """What pages and event streams call `version`: unique across runs of the server."""
+        return f"{self._run}.{version}"
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
         """Block until the version differs from `seen`, the server stops, or `timeout` passes."""
@@ -192,7 +201,7 @@ class PreviewServer:
     def _compose(self, good: str | None, problems: list[str], failed: bool) -> bytes:
         banner = self._banner(problems, failed, good is not None)
         script = (
-            f'<script nonce="{self._nonce}">(function(){{var v="{self.version}",'
+            f'<script nonce="{self._nonce}">(function(){{var v="{self.tag(self.version)}",'
             f's=new EventSource("{EVENTS_PATH}");function r(e){{if(e.data!==v){{s.close();location.reload()}}}}'
             's.addEventListener("version",r);s.addEventListener("reload",r)})()</script>'
         )
@@ -214,13 +223,13 @@ class PreviewServer:
         if not problems:
             return ""
         colour = "#a4000f" if failed else "#7a5a00"
-        if failed:
-            title = f"tul preview: {len(problems)} problem(s)" + (", showing the last good render" if stale else "")
-        else:
-            title = f"tul preview: {len(problems)} warning(s)"
+        count = len(problems)
+        title = f"tul preview: {count} {'problem' if failed else 'warning'}{'s' if count != 1 else ''}"
+        if failed and stale:
+            title += ", showing the last good render"
         items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
         return (
-            f'<div id="tul-preview-problems" role="alert" style="position:sticky;top:0;z-index:2147483647;'
+            f'<div id="tul-preview-problems" role="alert" lang="en" style="position:sticky;top:0;z-index:2147483647;'
             f"margin:0;padding:.75em 1em;background:#fff;color:{colour};border:3px solid {colour};"
             f'font:14px/1.4 monospace;white-space:pre-wrap;max-height:50vh;overflow:auto">'
             f'<strong>{html.escape(title)}</strong><ul style="margin:.5em 0 0;padding-left:1.5em">{items}</ul></div>'
@@ -318,13 +327,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         # The current version first: a page that loaded before an edit reloads even if it missed the event.
         seen = preview.page()[0]
-        message = f"retry: 1000\nevent: version\ndata: {seen}\n\n"
+        message = f"retry: 1000\nevent: version\ndata: {preview.tag(seen)}\n\n"
         try:
             while not preview.stopping:
                 self.wfile.write(message.encode())
                 self.wfile.flush()
                 version = preview.wait_for_change(seen, HEARTBEAT_S)
-                message = f"event: reload\ndata: {version}\n\n" if version != seen else ": ping\n\n"
+                message = f"event: reload\ndata: {preview.tag(version)}\n\n" if version != seen else ": ping\n\n"
                 seen = version
         except OSError:
             pass  # the tab was closed

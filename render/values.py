@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 # "8 st", "100,5 %", "1 080 ton CO2", "+/- 1 %", "-7,0", "90%", "0,1 mnkr".
 # Thousands may be separated by a space or a no-break space; the decimal mark is
@@ -36,6 +36,18 @@ class Value(BaseModel):
     def is_number(self) -> bool:
         """True for a numeric value, False for a text such as 'Tas fram av nämnd'."""
         return self.number is not None
+
+    def to_author(self) -> Any:
+        """The value as an author writes it in YAML: 8, '8 st', '100,5 %'."""
+        if self.number is None:
+            return self.text
+        digits = format(self.number, "f")
+        if not self.unit and not self.prefix and self.places == 0:
+            return int(self.number)
+        text = digits.replace(".", ",")
+        if self.unit:
+            text += " " + self.unit
+        return f"{self.prefix} {text}" if self.prefix else text
 
     def to_json(self) -> Any:
         """Plain JSON: numbers as numbers, with their unit beside them."""
@@ -84,6 +96,7 @@ def parse_value(raw: Any) -> Any:
 CellValue = Annotated[
     Value | None,
     BeforeValidator(parse_value),
+    PlainSerializer(lambda v: v.to_author() if v is not None else None),
     WithJsonSchema(
         {
             "anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}],

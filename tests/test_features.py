@@ -1,0 +1,163 @@
+"""Budget edits flow through, export, schema, `tul new`, incremental and parallel builds."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from render.budget import compute_budget
+from render.build import STAMP_FILE, select_shard
+from render.cli import main
+from render.load import Positions, load_report, load_yaml_file
+from render.schema import SCHEMA_KINDS, schema_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _rows(loaded) -> dict[tuple[str, str], list[str]]:
+    from render.templates import format_number
+
+    out, heading = {}, ""
+    for row in compute_budget(loaded.report.economy.budget).rows:
+        if row.kind == "group":
+            heading = row.label
+            continue
+        out[(heading, row.line)] = [format_number(row.cells[c].shown, 1) for c in ("budget", "booked", "forecast", "deviation")]
+    return out
+
+
+def test_raising_one_budget_figure_flows_through(content_copy: Path) -> None:
+    economy = content_copy / "ekonomi.yaml"
+    text = economy.read_text(encoding="utf-8")
+    assert text.count("714.3") == 2  # SLK Kostnader budget and prognos
+    economy.write_text(text.replace("budget: 714.3", "budget: 724.3", 1), encoding="utf-8")
+    rows = _rows(load_report(content_copy))
+    nbsp = "\u00a0"
+    assert rows[("SLK", "costs")] == ["724,3", "226,0", "714,3", "10,0"]
+    assert rows[("SLK", "net")] == ["583,5", "181,4", "610,5", "-27,0"]
+    assert rows[("Summa drift", "costs")] == [f"2{nbsp}361,0", "712,1", f"2{nbsp}321,0", "40,0"]
+    assert rows[("Summa drift", "net")] == [f"1{nbsp}431,7", "451,1", f"1{nbsp}428,7", "3,0"]
+
+
+def test_stated_figure_that_no_longer_adds_up_is_flagged(content_copy: Path) -> None:
+    economy = content_copy / "ekonomi.yaml"
+    text = economy.read_text(encoding="utf-8").replace("booked: 226.0", "booked: 236.0", 1)
+    economy.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--content", str(content_copy.parent), "--no-strict"])
+    assert result.exit_code == 0
+    assert "ekonomi.yaml:" in result.output
+    assert "warning: budget Summa drift / costs booked: stated 712,1 but the figures add up to 722,0" in result.output
+
+
+def test_default_content_passes_strict_check(default_report_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--content", str(default_report_dir.parent), "--strict"])
+    assert result.exit_code == 0, result.output
+
+
+def test_export_csv_and_json(tmp_path: Path, default_report_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["export", "--content", str(default_report_dir.parent), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    raw = (tmp_path / "ks-t1-2020" / "indikatorer.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    sick = next(r for r in rows if r[2] == "Sjukfrånvaro")
+    assert sick[4] == "2,5" and sick[11] == "%"
+    data = json.loads((tmp_path / "ks-t1-2020" / "indikatorer.json").read_text(encoding="utf-8"))
+    sick_json = next(r for r in data if r["name"] == "Sjukfrånvaro")
+    assert sick_json["outcome"] == {"value": 2.5, "unit": "%"}
+    budget = json.loads((tmp_path / "ks-t1-2020" / "budget.json").read_text(encoding="utf-8"))
+    assert {"group": "Summa drift", "line": "Summa kostnader", "budget": 2351.0, "booked": 712.1,
+            "forecast": 2321.0, "deviation": 30.0, "unit": "mnkr"} in budget
+    activities = (tmp_path / "ks-t1-2020" / "aktiviteter.csv").read_bytes()
+    assert activities.count(b"\r\n") >= 83
+
+
+@pytest.mark.parametrize("kind", SCHEMA_KINDS)
+def test_committed_schema_is_current(kind: str) -> None:
+    assert (ROOT / "content" / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8") == schema_text(kind)
+
+
+def test_content_files_validate_against_schema(default_report_dir: Path) -> None:
+    kinds = {"report.yaml": "report", "ekonomi.yaml": "economy", "kvalitetsarbete.yaml": "section", "ovrigt.yaml": "section"}
+    for path in sorted(default_report_dir.glob("*.yaml")):
+        kind = kinds.get(path.name, "goal")
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schema/{kind}.schema.json"
+        # An editor sees a YAML date as the string it is written as.
+        data = json.loads(json.dumps(load_yaml_file(path, (), Positions(), []), default=str))
+        jsonschema.validate(data, json.loads(schema_text(kind)), format_checker=jsonschema.FormatChecker())
+
+
+def test_schema_command_prints_json() -> None:
+    result = CliRunner().invoke(main, ["schema", "--kind", "goal"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert "area_goals" in schema["properties"]
+
+
+def test_new_report_from_previous(tmp_path: Path, content_copy: Path) -> None:
+    result = CliRunner().invoke(main, ["new", "ks-t2-2020", "--from", "ks-t1-2020", "--content", str(content_copy.parent)])
+    assert result.exit_code == 0, result.output
+    report = load_report(content_copy.parent / "ks-t2-2020").report
+    assert (report.period, report.title, report.as_of.isoformat()) == ("Tertial 2 2020", "Tertialrapport 2 2020", "2020-08-31")
+    goals = report.assessed_goals()
+    assert len(goals) == 34 and all(g.assessment is None and g.analysis is None for g in goals)
+    indicators = [i for g in goals for i in g.indicators]
+    assert all(i.outcome is None and i.forecast is None for i in indicators)
+    assert any(i.target is not None for i in indicators)
+    assert all(i.period in ("Tertial 2 2020", "2020") for i in indicators)
+    assert sum(len(g.activities) for g in goals) >= 80
+    assert not any(a.deviation for g in goals for a in g.activities)
+    built = CliRunner().invoke(main, ["build", "ks-t2-2020", "--content", str(content_copy.parent),
+                                      "--out", str(tmp_path / "out"), "--format", "html", "--strict"])
+    assert built.exit_code == 0, built.output
+
+
+def test_noop_build_rewrites_nothing_and_force_rebuilds(tmp_path: Path, content_copy: Path) -> None:
+    args = ["build", "--content", str(content_copy.parent), "--out", str(tmp_path), "--format", "html", "--strict"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    html = tmp_path / "ks-t1-2020" / "index.html"
+    before = html.stat().st_mtime_ns
+    second = CliRunner().invoke(main, args)
+    assert "up to date" in second.output and html.stat().st_mtime_ns == before
+    (content_copy / "ovrigt.yaml").write_text(
+        (content_copy / "ovrigt.yaml").read_text(encoding="utf-8").replace("Barnombudsmannens", "Barnombudsmannens nya"),
+        encoding="utf-8")
+    third = CliRunner().invoke(main, args)
+    assert "built ks-t1-2020" in third.output and "Barnombudsmannens nya" in html.read_text(encoding="utf-8")
+    assert "built ks-t1-2020" in CliRunner().invoke(main, [*args, "--force"]).output
+    assert (tmp_path / "ks-t1-2020" / STAMP_FILE).is_file()
+
+
+def test_failed_build_keeps_the_previous_output(tmp_path: Path, content_copy: Path) -> None:
+    args = ["build", "--content", str(content_copy.parent), "--out", str(tmp_path), "--format", "html"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    html = tmp_path / "ks-t1-2020" / "index.html"
+    good = html.read_bytes()
+    (content_copy / "report.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "report.yaml:1:" in result.output
+    assert html.read_bytes() == good
+    assert [p.name for p in html.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_parallel_builds_and_shards(tmp_path: Path, content_copy: Path) -> None:
+    for name in ("a-report", "b-report"):
+        shutil.copytree(content_copy, content_copy.parent / name)
+    out = tmp_path / "out"
+    args = ["build", "--content", str(content_copy.parent), "--out", str(out), "--format", "html", "--jobs", "2"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["a-report", "b-report", "ks-t1-2020"]
+    folders = [Path(n) for n in ("a", "b", "c", "d", "e")]
+    shards = [select_shard(folders, f"{i}/2") for i in (1, 2)]
+    assert sorted(shards[0] + shards[1]) == folders and not set(shards[0]) & set(shards[1])
+    assert CliRunner().invoke(main, ["build", "--shard", "3/2"]).exit_code == 1
