@@ -189,10 +189,17 @@ def load_yaml_file(
     except UnicodeDecodeError as exc:
         problems.append(Problem(file, 1, exc.start + 1, "error", "the file is not UTF-8 text, expected UTF-8"))
         return None
-    loader = _Loader(text)
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        problems.append(Problem(file, line, col, "error",
+                                f"character {exc.character!r} is not allowed in YAML, expected printable text"))
+        return None
     except yaml.MarkedYAMLError as exc:
+        loader.dispose()
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(filter(None, [exc.context, exc.problem]))
         # An unclosed bracket is best shown where it was opened, not where the file ends.
@@ -202,8 +209,7 @@ def load_yaml_file(
             mark = opened
         problems.append(_problem(file, mark, f"YAML syntax: {what}"))
         return None
-    finally:
-        loader.dispose()
+    loader.dispose()
     if node is None:
         problems.append(Problem(file, 1, 1, "error", "the file is empty, expected key: value lines"))
         return None
@@ -255,7 +261,7 @@ def load_report(folder: Path, base: Path | None = None) -> LoadedReport:
     report_path = folder / REPORT_FILE
     files = [report_path.resolve()]
     data = load_yaml_file(report_path, (), pos, problems, base)
-    if data is not None and not isinstance(data, dict):
+    if not problems and not isinstance(data, dict):
         where = pos.locate(())
         problems.append(Problem(where.file, where.line, where.col, "error", "expected key: value lines at the top of the file"))
         data = None

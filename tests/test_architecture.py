@@ -1,0 +1,49 @@
+"""The one-way pipeline: a module imports only modules above it, and one owner per library."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+RENDER = Path(__file__).resolve().parent.parent / "render"
+
+# Upstream first. A module may import only modules earlier in this list.
+ORDER = ["errors", "values", "labels", "budget", "model", "load", "markup", "templates", "chart", "check", "html",
+         "pdfua", "pdf", "schema", "export", "successor", "build", "preview", "cli", "__main__"]
+OWNERS = {"yaml": "load", "weasyprint": "pdf", "markdown_it": "markup", "jinja2": "templates", "pikepdf": "pdfua"}
+ALLOWED_EXTRA = {("build", "jinja2")}  # build maps jinja2's exceptions to located messages
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_every_module_is_placed() -> None:
+    modules = {p.stem for p in RENDER.glob("*.py")} - {"__init__"}
+    assert modules <= set(ORDER), modules - set(ORDER)
+
+
+def test_imports_flow_one_way() -> None:
+    for path in RENDER.glob("*.py"):
+        if path.stem == "__init__":
+            continue
+        rank = ORDER.index(path.stem)
+        for name in _imports(path):
+            if name.startswith("render."):
+                target = name.split(".")[1]
+                assert ORDER.index(target) < rank, f"{path.stem} imports {target}"
+
+
+def test_one_owner_per_library() -> None:
+    for path in RENDER.glob("*.py"):
+        for name in _imports(path):
+            library = name.split(".")[0]
+            owner = OWNERS.get(library)
+            if owner and owner != path.stem and (path.stem, library) not in ALLOWED_EXTRA:
+                raise AssertionError(f"{path.stem} imports {library}, owned by {owner}")
