@@ -5,7 +5,8 @@ Each problem is located at file:line:col through the positions the loader kept.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from pydantic import BaseModel
 

@@ -43,7 +43,7 @@ _INDICATOR_FIELDS = ("outcome", "outcome_men", "outcome_women", "comparison", "f
 
 
 def _goals(report: Report) -> list[tuple[str, str, Any]]:
-    out = []
+    out: list[tuple[str, str, Any]] = []
     for direction in report.goals:
         for area in direction.area_goals:
             out.append((area.number, area.title, area))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -23,7 +24,7 @@ class MarkdownIssue:
     """A problem in a Markdown text; `line` counts from 0 within the text."""
 
     line: int
-    severity: str
+    severity: Literal["error", "warning"]
     message: str
 
 

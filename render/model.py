@@ -7,7 +7,7 @@ YAML keys map 1:1 to these fields. Unknown keys are errors. Goal numbers
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -44,7 +44,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=False, str_strip_whitespace=True)
 
 
-class Assessment(str, Enum):
+class Assessment(StrEnum):
     """Bedömning av måluppfyllelse."""
 
     FULLY = "uppfylls_helt"
@@ -223,7 +223,7 @@ class Report(Strict):
     as_of: dt.date = Field(description="The date the figures refer to.")
     locale: Literal["sv", "en"] = Field("sv", description="Language of the document labels.")
     labels: dict[str, str] = Field({}, description="Override single labels, e.g. {page: Sida}.")
-    theme: Theme = Theme()
+    theme: Theme = Field(default_factory=lambda: Theme())
     front_page: FrontPage | None = None
     summary: Markdown = Field(description="Sammanfattande analys: the opening text.")
     goals: list[DirectionGoal] = Field(min_length=1)

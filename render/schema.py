@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import BaseModel
+
 from render.model import DirectionGoal, Economy, Report, Section
 
 SCHEMA_KINDS = ("report", "goal", "economy", "section")
@@ -19,7 +21,8 @@ def _include(schema: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
 
 def content_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema for one kind of content file."""
-    model = {"report": Report, "goal": DirectionGoal, "economy": Economy, "section": Section}[kind]
+    models: dict[str, type[BaseModel]] = {"report": Report, "goal": DirectionGoal, "economy": Economy, "section": Section}
+    model = models[kind]
     schema = model.model_json_schema(mode="validation")
     if kind == "report":
         props = schema["properties"]

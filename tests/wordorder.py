@@ -23,5 +23,5 @@ def in_order_coverage(reference: list[str], candidate: list[str]) -> tuple[float
     for block in matcher.get_matching_blocks():
         for i in range(block.a, block.a + block.size):
             matched[i] = True
-    missing = [w for w, m in zip(reference, matched) if not m]
+    missing = [w for w, m in zip(reference, matched, strict=True) if not m]
     return (sum(matched) / len(reference) if reference else 1.0), missing
