@@ -13,10 +13,10 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from render import __version__
 from render.check import check_report
@@ -125,7 +125,7 @@ def validate_report(folder: Path, strict: bool = False) -> tuple[LoadedReport, l
 Progress = Callable[[str, str], None]
 
 
-def _hash_tree(digest: "hashlib._Hash", root: Path) -> None:
+def _hash_tree(digest: hashlib._Hash, root: Path) -> None:
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if "__pycache__" in path.parts or path.name.startswith("."):
             continue
@@ -147,7 +147,7 @@ def input_fingerprint(folder: Path, options: BuildOptions) -> str:
     return digest.hexdigest()
 
 
-def _hash_code(digest: "hashlib._Hash") -> None:
+def _hash_code(digest: hashlib._Hash) -> None:
     for path in sorted(PACKAGE_DIR.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
 

@@ -6,8 +6,8 @@ A report picks a locale (`locale: sv`) and may override single labels
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 SV: dict[str, str] = {
     # page furniture

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from decimal import Decimal
-from enum import Enum
 import re
 import types
 import typing
 from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from typing import Any
 

@@ -6,9 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import SEED
+from pypdf import PdfReader
 from wordorder import in_order_coverage, words
 
 A4 = (595.28, 841.89)
