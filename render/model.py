@@ -225,6 +225,7 @@ class Report(Strict):
     labels: dict[str, str] = Field({}, description="Override single labels, e.g. {page: Sida}.")
     theme: Theme = Field(default_factory=lambda: Theme())
     front_page: FrontPage | None = None
+    table_of_contents: bool = Field(False, description="Print an Innehåll with page numbers after the front page.")
     summary: Markdown = Field(description="Sammanfattande analys: the opening text.")
     goals: list[DirectionGoal] = Field(min_length=1)
     economy: Economy

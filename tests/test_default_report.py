@@ -114,3 +114,31 @@ def test_front_page_first(pdf_pages_text: list[str]) -> None:
     for text in ("Stadsledningskontorets förslag till beslut", "Till Kommunstyrelsen", "Dnr KS 2020/0000",
                  "Sammanfattning", "Bakgrund", "Tertialrapport 1 2020"):
         assert text in first
+
+
+def test_table_of_contents_page_numbers_are_right(pdf_pages_text: list[str]) -> None:
+    toc = pdf_pages_text[1]
+    assert "Innehåll" in toc
+    for title in ("Uppföljning av ekonomi", "3. En ekonomiskt hållbar och innovativ storstad för framtiden"):
+        line = next(line for line in toc.splitlines() if line.startswith(title))
+        page = int(line.rstrip().split()[-1])
+        assert title in pdf_pages_text[page - 1], (title, page)
+
+
+def test_bookmarks_for_every_goal_and_section(pdf: PdfReader) -> None:
+    def flatten(items) -> list[str]:
+        out: list[str] = []
+        for item in items:
+            out.extend(flatten(item) if isinstance(item, list) else [item.title])
+        return out
+
+    titles = flatten(pdf.outline)
+    assert len(titles) >= 37
+    for expected in ("Sammanfattande analys", "Uppföljning av ekonomi", "Kvalitetsarbete", "Övrigt"):
+        assert expected in titles
+    assert sum(1 for t in titles if t[:1].isdigit()) >= 3 + 12 + 22
+
+
+def test_links_work_in_pdf(pdf: PdfReader) -> None:
+    links = [a for page in pdf.pages for a in (page.get("/Annots") or []) if a.get_object()["/Subtype"] == "/Link"]
+    assert len(links) >= 3 + 12 + 34  # table of contents and goal overview
