@@ -23,6 +23,7 @@ from render.check import check_report
 from render.errors import BuildError, ContentError, Problem, ReportError
 from render.html import Assets, render_html
 from render.load import REPORT_FILE, LoadedReport, load_report
+from render.templates import describe_template_error
 
 STAMP_FILE = ".tul-stamp"
 
@@ -264,14 +265,9 @@ def select_shard(folders: list[Path], shard: str | None) -> list[Path]:
 
 
 def _template_message(exc: Exception) -> str:
-    import jinja2
-
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}: error: template syntax: {exc.message}"
-    if isinstance(exc, jinja2.UndefinedError):
-        return f"error: template uses an undefined value: {exc.message}"
-    if isinstance(exc, jinja2.TemplateNotFound):
-        return f"error: template not found: {exc.name}"
+    message = describe_template_error(exc)
+    if message is not None:
+        return message
     if isinstance(exc, FileNotFoundError):
         return f"error: asset not found: {exc}"
     raise exc

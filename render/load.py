@@ -352,10 +352,14 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
+# pydantic names the validator inside a union or wrapper in `loc`; an author never wrote it.
+_INTERNAL_LOC = re.compile(r"^(function-(after|before|wrap|plain)|lax-or-strict|json-or-python|chain|nullable|union|tagged-union)\[")
+
+
 def _validation_problems(exc: ValidationError, pos: Positions) -> list[Problem]:
     problems = []
     for err in exc.errors():
-        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and ("[" in part or part.startswith("function-"))))
+        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and _INTERNAL_LOC.match(part)))
         kind = err["type"]
         if any(loc[: len(bad)] == bad for bad in pos.failed):
             continue

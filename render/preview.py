@@ -16,7 +16,6 @@ import socket
 import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +26,7 @@ import watchfiles
 from render.build import validate_report
 from render.errors import ContentError, ReportError
 from render.html import Assets, render_html
+from render.templates import describe_template_error
 
 EVENTS_PATH = "/__tul/events"
 PAGE_PATHS = ("/", "/index.html")
@@ -48,18 +48,12 @@ def is_loopback(host: str) -> bool:
 
 def describe_exception(exc: BaseException) -> list[str]:
     """Located messages for a failed render: content problems one by one, template errors at file:line."""
-    import jinja2
-
     if isinstance(exc, ContentError):
         return [str(p) for p in exc.problems]
     if isinstance(exc, ReportError):
         return [exc.format_message()]
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return [f"{exc.filename or exc.name}:{exc.lineno}: error: template syntax: {exc.message}"]
-    # Jinja rewrites tracebacks so that runtime errors have a frame in the template file itself.
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".j2", ".jinja"))]
-    where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
-    return [f"{where}error: {type(exc).__name__}: {exc}"]
+    located = describe_template_error(exc)
+    return [located or f"error: {type(exc).__name__}: {exc}"]
 
 
 class PreviewServer:

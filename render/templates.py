@@ -74,6 +74,22 @@ def css_string(value: object) -> Markup:
     return Markup("".join(out))
 
 
+def describe_template_error(exc: BaseException) -> str | None:
+    """A located one-line message for a template failure, or None if it is not one."""
+    import traceback
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}: error: template syntax: {exc.message}"
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"error: template not found: {exc.name}"
+    if isinstance(exc, jinja2.TemplateError):
+        # Jinja rewrites tracebacks so that runtime errors have a frame in the template file.
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".html", ".j2", ".jinja"))]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}: " if frames else ""
+        return f"{where}error: template: {exc.message or type(exc).__name__}"
+    return None
+
+
 def make_environment(template_dirs: list[Path], locale: str = "sv") -> jinja2.Environment:
     """The environment: user folders first, shipped defaults last and as 'default/'."""
     *user_dirs, default_dir = template_dirs

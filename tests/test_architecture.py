@@ -11,7 +11,7 @@ RENDER = Path(__file__).resolve().parent.parent / "render"
 ORDER = ["errors", "values", "labels", "budget", "model", "load", "markup", "templates", "chart", "check", "html",
          "pdfua", "pdf", "schema", "export", "successor", "build", "preview", "cli", "__main__"]
 OWNERS = {"yaml": "load", "weasyprint": "pdf", "markdown_it": "markup", "jinja2": "templates", "pikepdf": "pdfua"}
-ALLOWED_EXTRA = {("build", "jinja2")}  # build maps jinja2's exceptions to located messages
+ALLOWED_EXTRA: set[tuple[str, str]] = set()
 
 
 def _imports(path: Path) -> set[str]:

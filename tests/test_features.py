@@ -161,3 +161,30 @@ def test_parallel_builds_and_shards(tmp_path: Path, content_copy: Path) -> None:
     shards = [select_shard(folders, f"{i}/2") for i in (1, 2)]
     assert sorted(shards[0] + shards[1]) == folders and not set(shards[0]) & set(shards[1])
     assert CliRunner().invoke(main, ["build", "--shard", "3/2"]).exit_code == 1
+
+
+def test_organisation_template_overrides_one_block(tmp_path: Path, default_report_dir: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "report.html").write_text(
+        '{% extends "default/report.html" %}{% block body_extra %}<p class="note">Egen fotnot</p>{% endblock %}\n',
+        encoding="utf-8")
+    args = ["build", "--content", str(default_report_dir.parent), "--out", str(tmp_path / "out"), "--format", "html",
+            "--templates", str(templates)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    html = (tmp_path / "out" / "ks-t1-2020" / "index.html").read_text(encoding="utf-8")
+    assert "Egen fotnot" in html and "Sammanfattande analys" in html
+    (templates / "report.html").write_text(
+        '{% extends "default/report.html" %}\n{% block body_extra %}{{ missing.value }}{% endblock %}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, [*args, "--force"])
+    assert result.exit_code == 1
+    assert f"{templates / 'report.html'}:2: error: template: 'missing' is undefined" in result.output
+
+
+def test_older_house_style_is_a_setting(tmp_path: Path, content_copy: Path) -> None:
+    report = content_copy / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("locale: sv\n", "locale: sv\nlabels: {page: Sida}\n"),
+                      encoding="utf-8")
+    args = ["build", "--content", str(content_copy.parent), "--out", str(tmp_path / "out"), "--format", "html"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert '"Tjänsteutlåtande\\A Sida "' in (tmp_path / "out" / "ks-t1-2020" / "index.html").read_text(encoding="utf-8")
