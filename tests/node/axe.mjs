@@ -1,6 +1,7 @@
-// Runs axe-core (WCAG 2.1 A/AA) on one HTML file in Debian's headless chromium.
-// Usage: node axe.mjs FILE.html [CHROMIUM]; prints {"violations": [...], ...} as JSON
-// on stdout. Exits 2 when the page or the browser cannot be run: never a silent pass.
+// Runs axe-core (WCAG 2.1 A and AA rules) on one HTML file in Debian's headless chromium.
+// Usage: node axe.mjs FILE.html [screen|print] [CHROMIUM]
+// Prints {"violations": [...], "passes": N, ...} as JSON on stdout; exits non-zero when the
+// browser or the page cannot be run, so a broken setup is never a silent pass.
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { readFileSync } from "node:fs";
@@ -8,9 +9,9 @@ import { readFileSync } from "node:fs";
 const require = createRequire(import.meta.url);
 const { chromium } = require("playwright-core");
 
-const [file, executablePath = "/usr/bin/chromium"] = process.argv.slice(2);
+const [file, media = "screen", executablePath = "/usr/bin/chromium"] = process.argv.slice(2);
 if (!file) {
-  console.error("usage: node axe.mjs FILE.html [CHROMIUM]");
+  console.error("usage: node axe.mjs FILE.html [screen|print] [CHROMIUM]");
   process.exit(2);
 }
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -18,7 +19,7 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
 const browser = await chromium.launch({
   executablePath,
-  // Playwright adds its own --headless; the flags below keep chromium offline and quiet.
+  // Debian's chromium, never a downloaded one; offline and quiet.
   args: [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -26,8 +27,8 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage();
-  if (process.env.AXE_MEDIA) await page.emulateMedia({ media: process.env.AXE_MEDIA });
-  // The report is self-contained: any request beyond the file itself is a bug.
+  await page.emulateMedia({ media });
+  // The report is self-contained: any request beyond file: and data: is a bug, and is refused.
   const external = [];
   await page.route("**/*", (route) => {
     const url = route.request().url();
@@ -38,20 +39,21 @@ try {
   await page.goto(pathToFileURL(file).href, { waitUntil: "load" });
   await page.addScriptTag({ content: axeSource });
   const results = await page.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
     const slim = (v) => ({
-      id: v.id, impact: v.impact, help: v.help, tags: v.tags,
+      id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
       nodes: v.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 300), summary: n.failureSummary })),
     });
     return {
       axe: r.testEngine.version,
       violations: r.violations.map(slim),
-      incomplete: r.incomplete.map((v) => ({ id: v.id, nodes: v.nodes.length, first: v.nodes.slice(0, 3).map((n) => [n.target, n.failureSummary]) })),
+      incomplete: r.incomplete.map(slim),
       passes: r.passes.length,
     };
   }, TAGS);
   results.external = external;
   results.browser = browser.version();
+  results.media = media;
   process.stdout.write(JSON.stringify(results));
 } finally {
   await browser.close();

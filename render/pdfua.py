@@ -1,0 +1,377 @@
+"""Finishes WeasyPrint's PDF for its variant: the only module that imports pikepdf.
+
+WeasyPrint 70 tags a PDF/UA-1 document page by page: an element that crosses a
+page break becomes one structure element per page, a table's repeated header
+rows are tagged again on every page, the page margins (running header and
+footer) are marked content hanging outside the structure tree rather than
+artifacts, decorative SVG icons are untagged-alt Figures, and there is no
+/IDTree for the table headers' /ID. render.pdf leaves notes on the structure
+elements (/TulKey: the HTML element it came from; /TulArtifact: what kind of
+artifact it is), and this module rebuilds the tree from them: fragments merged,
+repeated headers and margins turned into artifacts in the content streams,
+marked-content ids renumbered, /ParentTree and /IDTree written anew.
+
+Everything here is a pure function of the input bytes, so a build stays
+byte-for-byte reproducible: no clock, and a content-derived /ID.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Operator, String
+
+NOTE_KEY = "/TulKey"
+NOTE_ARTIFACT = "/TulArtifact"
+# The artifact property lists written in place of a dropped element's marks.
+_ARTIFACT_PROPERTIES = {
+    "/Header": {"/Type": Name.Pagination, "/Subtype": Name.Header},
+    "/Footer": {"/Type": Name.Pagination, "/Subtype": Name.Footer},
+    "/Pagination": {"/Type": Name.Pagination},
+    "/Layout": {"/Type": Name.Layout},
+}
+_EMPTY_DROPPABLE = {"/NonStruct", "/Span"}  # empty ones say nothing (from <br>, empty text)
+_REPEATED_PARTS = {"/THead", "/TFoot"}  # printed again on each page a table crosses
+
+
+@dataclass(frozen=True)
+class _Marked:
+    """One marked-content sequence: (page index, MCID) in WeasyPrint's numbering."""
+
+    page: int
+    mcid: int
+
+
+@dataclass
+class _Node:
+    """A structure element and its kids, as they will be written back."""
+
+    obj: pikepdf.Object
+    page: int | None
+    kids: list[_Kid] = field(default_factory=list)
+
+    @property
+    def tag(self) -> str:
+        return str(self.obj.S)
+
+    @property
+    def key(self) -> int | None:
+        return int(self.obj[NOTE_KEY]) if NOTE_KEY in self.obj else None
+
+    def pages(self) -> list[int]:
+        """Pages this element's content is on, in order."""
+        found: list[int] = [] if self.page is None else [self.page]
+        for kid in self.kids:
+            if isinstance(kid, _Marked):
+                found.append(kid.page)
+            elif isinstance(kid, _Node):
+                found.extend(kid.pages())
+        return found
+
+    def walk(self) -> list[_Node]:
+        """This node and every node below it, in document order."""
+        out = [self]
+        for kid in self.kids:
+            if isinstance(kid, _Node):
+                out.extend(kid.walk())
+        return out
+
+    def marked(self) -> list[_Marked]:
+        """Every marked-content sequence below this node."""
+        return [k for node in self.walk() for k in node.kids if isinstance(k, _Marked)]
+
+
+_Kid = _Node | _Marked | pikepdf.Object  # a Dictionary kid is an /OBJR
+
+
+def finish_pdf(data: bytes, variant: str, lang: str, title: str) -> bytes:
+    """Complete WeasyPrint's `data` for `variant` ('pdf/ua-1', 'pdf/a-2b', 'plain')."""
+    if variant == "plain":
+        return data
+    with pikepdf.open(BytesIO(data)) as pdf:
+        _metadata(pdf, variant, lang, title)
+        if variant == "pdf/ua-1":
+            _accessible(pdf)
+        out = BytesIO()
+        # deterministic_id: qpdf derives /ID from the content instead of the clock.
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+def _metadata(pdf: pikepdf.Pdf, variant: str, lang: str, title: str) -> None:
+    """Language and title wherever a reader looks for them."""
+    if lang and not str(pdf.Root.get("/Lang", "")):
+        pdf.Root.Lang = String(lang)
+    if title and not str(pdf.docinfo.get("/Title", "")):
+        pdf.docinfo.Title = String(title)
+    if title and not pdf.open_metadata().get("dc:title"):
+        # Opened for writing only when needed: rewriting the XMP packet is not a no-op.
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta["dc:title"] = title
+    if variant == "pdf/ua-1":
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+
+
+def _accessible(pdf: pikepdf.Pdf) -> None:
+    """Rebuild the structure tree, the content marks, /ParentTree and /IDTree."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if root is None:
+        raise ValueError("WeasyPrint wrote no structure tree for a PDF/UA document")
+    page_index = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    owners = _old_owners(root, len(pdf.pages))
+    document = _load(_kids_of(root)[0], None, page_index)
+
+    rebuilder = _Rebuilder(pdf)
+    rebuilder.rebuild(document)
+    _retarget_headers(document, rebuilder.aliases)
+
+    live = document.marked()
+    live_set = set(live)
+    kinds: dict[_Marked, str | None] = {}
+    for marked, owner in owners.items():
+        if marked not in live_set:
+            kinds[marked] = rebuilder.dropped.get(marked) or _artifact_kind(owner)
+    renumbered = _rewrite_content(pdf, live_set, kinds)
+
+    parent_tree = _write_back(pdf, root, document, renumbered)
+    root.ParentTree = pdf.make_indirect(Dictionary(Nums=parent_tree))
+    root.ParentTreeNextKey = len(parent_tree) // 2
+    _write_id_tree(pdf, root, document)
+
+
+def _kids_of(obj: pikepdf.Object) -> list[pikepdf.Object]:
+    kids = obj.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+def _old_owners(root: pikepdf.Object, pages: int) -> dict[_Marked, pikepdf.Object]:
+    """WeasyPrint's /ParentTree: which element owns each marked sequence, tree or not."""
+    nums = root.ParentTree.get("/Nums")
+    if nums is None:  # WeasyPrint writes one flat /Nums; anything else is not ours to fix
+        raise ValueError("unexpected /ParentTree layout")
+    owners: dict[_Marked, pikepdf.Object] = {}
+    for index in range(0, len(nums), 2):
+        key, value = int(nums[index]), nums[index + 1]
+        if key < pages and isinstance(value, Array):
+            for mcid, owner in enumerate(value):
+                if isinstance(owner, Dictionary):
+                    owners[_Marked(key, mcid)] = owner
+    return owners
+
+
+def _load(obj: pikepdf.Object, inherited: int | None, page_index: dict[tuple[int, int], int]) -> _Node:
+    page = page_index[obj.Pg.objgen] if "/Pg" in obj else inherited
+    node = _Node(obj, page)
+    for kid in _kids_of(obj):
+        if isinstance(kid, int):
+            assert page is not None
+            node.kids.append(_Marked(page, int(kid)))
+        elif kid.get("/Type") == "/MCR":
+            node.kids.append(_Marked(page_index[kid.Pg.objgen] if "/Pg" in kid else page, int(kid.MCID)))  # type: ignore[arg-type]
+        elif kid.get("/Type") == "/OBJR":
+            node.kids.append(kid)
+        else:
+            node.kids.append(_load(kid, page, page_index))
+    return node
+
+
+def _artifact_kind(owner: pikepdf.Object) -> str | None:
+    """The note of the nearest noted ancestor: margins hang outside the tree with theirs."""
+    seen = 0
+    current: pikepdf.Object | None = owner
+    while isinstance(current, Dictionary) and seen < 64:
+        if NOTE_ARTIFACT in current:
+            return str(current[NOTE_ARTIFACT])
+        current = current.get("/P")
+        seen += 1
+    return None
+
+
+@dataclass
+class _Rebuilder:
+    """Rewrites the loaded tree in place; remembers what it turned into artifacts."""
+
+    pdf: pikepdf.Pdf
+    dropped: dict[_Marked, str] = field(default_factory=dict)
+    aliases: dict[bytes, bytes] = field(default_factory=dict)  # header cell /ID -> kept /ID
+
+    def rebuild(self, node: _Node) -> None:
+        """Drop artifacts and repeated table parts, merge page fragments, recurse, tidy."""
+        kept: list[_Kid] = []
+        parts: dict[int, _Node] = {}
+        for kid in node.kids:
+            if isinstance(kid, _Node):
+                kind = str(kid.obj[NOTE_ARTIFACT]) if NOTE_ARTIFACT in kid.obj else None
+                first = parts.get(kid.key) if kid.key is not None and kid.tag in _REPEATED_PARTS else None
+                if kind is not None or first is not None:
+                    for marked in kid.marked():
+                        self.dropped[marked] = kind or "/Pagination"
+                    if first is not None:
+                        self.aliases.update(_header_aliases(kid, first))
+                    # An artifact's link annotations (a TOC leader's) still need a tagged owner.
+                    kept.extend(k for n in kid.walk() for k in n.kids if not isinstance(k, (_Node, _Marked)))
+                    continue
+                if kid.tag in _REPEATED_PARTS and kid.key is not None:
+                    parts[kid.key] = kid
+                previous = kept[-1] if kept else None
+                if isinstance(previous, _Node) and _continues(previous, kid):
+                    previous.kids.extend(kid.kids)
+                    if "/ID" in kid.obj and "/ID" in previous.obj:
+                        self.aliases[bytes(kid.obj.ID)] = bytes(previous.obj.ID)
+                    continue
+            kept.append(kid)
+        node.kids = kept
+        for kid in node.kids:
+            if isinstance(kid, _Node):
+                self.rebuild(kid)
+        node.kids = [k for k in node.kids if not (isinstance(k, _Node) and not k.kids and k.tag in _EMPTY_DROPPABLE)]
+        if node.tag == "/Link":
+            # WeasyPrint tags a link's ::before/::after as Links inside the Link: one link it is.
+            node.kids = [k for kid in node.kids for k in (kid.kids if isinstance(kid, _Node) and kid.tag == "/Link" else [kid])]
+        elif node.tag == "/LI":
+            self._wrap_list_body(node)
+
+    def _wrap_list_body(self, item: _Node) -> None:
+        """An LI holds only Lbl and LBody: WeasyPrint puts an <li>'s <p> right in the LI."""
+        kids: list[_Kid] = []
+        body: _Node | None = None
+        for kid in item.kids:
+            if _is(kid, "/Lbl") or _is(kid, "/LBody"):
+                kids.append(kid)
+                body = None
+                continue
+            if body is None:
+                body = _Node(self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LBody)), item.page)
+                kids.append(body)
+            body.kids.append(kid)
+        item.kids = kids
+
+
+def _is(kid: object, tag: str) -> bool:
+    return isinstance(kid, _Node) and kid.tag == tag
+
+
+def _continues(previous: _Node, kid: _Node) -> bool:
+    """True when `kid` is the same HTML element as `previous`, carried onto a later page."""
+    if previous.key is None or previous.key != kid.key or previous.tag != kid.tag:
+        return False
+    before, after = previous.pages(), kid.pages()
+    return bool(before and after) and max(before) < min(after)
+
+
+def _header_aliases(repeated: _Node, first: _Node) -> dict[bytes, bytes]:
+    """Header cell /IDs of a repeated header row -> those of the first, position by position."""
+    old = [bytes(n.obj.ID) for n in repeated.walk() if n.tag == "/TH" and "/ID" in n.obj]
+    new = [bytes(n.obj.ID) for n in first.walk() if n.tag == "/TH" and "/ID" in n.obj]
+    return dict(zip(old, new, strict=False))
+
+
+def _retarget_headers(document: _Node, aliases: dict[bytes, bytes]) -> None:
+    """Point data cells' /Headers at header cells that are still in the tree."""
+    if not aliases:
+        return
+    for node in document.walk():
+        attributes = node.obj.get("/A")
+        for attribute in (attributes if isinstance(attributes, Array) else [attributes]):
+            if isinstance(attribute, Dictionary) and "/Headers" in attribute:
+                attribute.Headers = Array(
+                    [String(aliases.get(bytes(h), bytes(h))) for h in attribute.Headers]
+                )
+
+
+def _rewrite_content(
+    pdf: pikepdf.Pdf, live: set[_Marked], kinds: dict[_Marked, str | None]
+) -> dict[_Marked, int]:
+    """Renumber the live marks page by page; turn every other mark into an artifact."""
+    renumbered: dict[_Marked, int] = {}
+    for index, page in enumerate(pdf.pages):
+        instructions = pikepdf.parse_content_stream(page)
+        changed = False
+        count = 0
+        out: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
+        for instruction in instructions:
+            if isinstance(instruction, pikepdf.ContentStreamInstruction) and str(instruction.operator) == "BDC":
+                tag, properties = instruction.operands
+                if isinstance(properties, Dictionary) and "/MCID" in properties:
+                    marked = _Marked(index, int(properties.MCID))
+                    changed = True
+                    if marked in live:
+                        renumbered[marked] = count
+                        properties = Dictionary(MCID=count)
+                        count += 1
+                        instruction = pikepdf.ContentStreamInstruction([tag, properties], Operator("BDC"))
+                    else:
+                        instruction = _artifact(kinds.get(marked))
+            out.append(instruction)
+        if changed:
+            page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+    return renumbered
+
+
+def _artifact(kind: str | None) -> pikepdf.ContentStreamInstruction:
+    properties = _ARTIFACT_PROPERTIES.get(kind or "")
+    if properties is None:
+        return pikepdf.ContentStreamInstruction([Name.Artifact], Operator("BMC"))
+    return pikepdf.ContentStreamInstruction([Name.Artifact, Dictionary(properties)], Operator("BDC"))
+
+
+def _write_back(pdf: pikepdf.Pdf, root: pikepdf.Object, document: _Node, renumbered: dict[_Marked, int]) -> Array:
+    """Store the tree in the PDF objects; return the new /ParentTree /Nums array."""
+    pages = list(pdf.pages)
+    by_page: list[dict[int, pikepdf.Object]] = [{} for _ in pages]
+    annotations: list[tuple[pikepdf.Object, pikepdf.Object]] = []
+
+    def store(node: _Node, parent: pikepdf.Object) -> None:
+        kids = Array()
+        for kid in node.kids:
+            if isinstance(kid, _Node):
+                store(kid, node.obj)
+                kids.append(kid.obj)
+            elif isinstance(kid, _Marked):
+                mcid = renumbered[kid]
+                by_page[kid.page][mcid] = node.obj
+                if kid.page == node.page:
+                    kids.append(mcid)
+                else:  # content carried over from another page needs its page named
+                    kids.append(Dictionary(Type=Name.MCR, Pg=pages[kid.page].obj, MCID=mcid))
+            else:
+                annotations.append((kid.Obj, node.obj))
+                kids.append(kid)
+        node.obj.K = kids
+        node.obj.P = parent
+        for note in (NOTE_KEY, NOTE_ARTIFACT):
+            if note in node.obj:
+                del node.obj[note]
+
+    store(document, root)
+    root.K = Array([document.obj])
+    nums = Array()
+    for index, owned in enumerate(by_page):
+        pages[index].obj.StructParents = index
+        nums.append(index)
+        nums.append(Array([owned[m] for m in sorted(owned)]))
+    for offset, (annotation, owner) in enumerate(annotations):
+        annotation.StructParent = len(pages) + offset
+        nums.append(len(pages) + offset)
+        nums.append(owner)
+    return nums
+
+
+def _write_id_tree(pdf: pikepdf.Pdf, root: pikepdf.Object, document: _Node) -> None:
+    """/IDTree: a name tree of every element /ID (table header cells), sorted as required."""
+    ids = sorted(((bytes(node.obj.ID), node.obj) for node in document.walk() if "/ID" in node.obj), key=lambda pair: pair[0])
+    if len({key for key, _ in ids}) != len(ids):
+        raise ValueError("two structure elements share an /ID")
+    names = Array()
+    for key, obj in ids:
+        names.append(String(key))
+        names.append(obj)
+    if ids:
+        root.IDTree = pdf.make_indirect(Dictionary(Names=names))
+    elif "/IDTree" in root:
+        del root.IDTree

@@ -1,0 +1,447 @@
+"""The default PDF is a PDF/UA-1 document: tree, artifacts, metadata, fonts, determinism.
+
+No veraPDF runs here (it is not installable from the registries this project
+uses); each test checks one PDF/UA-1 requirement (Matterhorn protocol) directly
+on the PDF objects and content streams with pikepdf.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from io import BytesIO
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from render.build import BuildOptions, build_report, default_assets
+from render.load import load_report
+from render.pdf import render_pdf
+
+PDF_NAME = "ks-t1-2020.pdf"
+PAINTING = {"f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "Tj", "TJ", "'", '"', "Do", "sh", "INLINE IMAGE"}
+
+
+@pytest.fixture(scope="module")
+def pdf(built_default: Path) -> pikepdf.Pdf:
+    with pikepdf.open(built_default / PDF_NAME) as document:
+        yield document
+
+
+@pytest.fixture(scope="module")
+def marked_text(built_default: Path) -> list[dict[str, str]]:
+    return _page_text_by_mark(built_default / PDF_NAME)
+
+
+@pytest.fixture(scope="module")
+def html(built_default: Path) -> str:
+    return (built_default / "index.html").read_text(encoding="utf-8")
+
+
+# ---------- helpers: the structure tree and the marked content, as plain data ----------
+
+
+@dataclass
+class Elem:
+    """A structure element, its kids' elements and its own marked content (page, mcid)."""
+
+    obj: pikepdf.Dictionary
+    tag: str
+    kids: list[Elem] = field(default_factory=list)
+    marks: list[tuple[int, int]] = field(default_factory=list)
+    objrs: list[pikepdf.Dictionary] = field(default_factory=list)
+
+    def walk(self) -> list[Elem]:
+        out = [self]
+        for kid in self.kids:
+            out.extend(kid.walk())
+        return out
+
+    def all_marks(self) -> list[tuple[int, int]]:
+        return [m for e in self.walk() for m in e.marks]
+
+
+def _tree(pdf: pikepdf.Pdf) -> Elem:
+    pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
+    root = pdf.Root.StructTreeRoot
+
+    def kids(obj: pikepdf.Object) -> list[pikepdf.Object]:
+        k = obj.get("/K")
+        return [] if k is None else list(k) if isinstance(k, pikepdf.Array) else [k]
+
+    def load(obj: pikepdf.Dictionary, page: int | None) -> Elem:
+        page = pages[obj.Pg.objgen] if "/Pg" in obj else page
+        elem = Elem(obj, str(obj.S))
+        for kid in kids(obj):
+            if isinstance(kid, int):
+                elem.marks.append((page, int(kid)))
+            elif kid.get("/Type") == "/MCR":
+                elem.marks.append((pages[kid.Pg.objgen] if "/Pg" in kid else page, int(kid.MCID)))
+            elif kid.get("/Type") == "/OBJR":
+                elem.objrs.append(kid)
+            else:
+                elem.kids.append(load(kid, page))
+        return elem
+
+    (document,) = kids(root)
+    return load(document, None)
+
+
+@pytest.fixture(scope="module")
+def tree(pdf: pikepdf.Pdf) -> Elem:
+    return _tree(pdf)
+
+
+def _marks(page: pikepdf.Page) -> list[tuple[str, pikepdf.Object | None, int]]:
+    """(tag, properties, depth) of every BDC/BMC on a page, in order."""
+    out, depth = [], 0
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op in ("BDC", "BMC"):
+            out.append((str(operands[0]), operands[1] if op == "BDC" else None, depth))
+            depth += 1
+        elif op == "EMC":
+            depth -= 1
+    return out
+
+
+def _page_text_by_mark(path: Path) -> list[dict[str, str]]:
+    """Per page: text inside tagged content ('tagged') and inside each kind of artifact."""
+    result = []
+    for page in PdfReader(path).pages:
+        stack: list[str] = []
+        texts: dict[str, list[str]] = {}
+
+        def before(op: bytes, args: list, cm: object, tm: object, stack: list[str] = stack) -> None:
+            if op == b"BDC":
+                props = args[1] if hasattr(args[1], "get") else {}
+                if "/MCID" in props:
+                    stack.append("tagged")
+                else:  # 'artifact/Header', 'artifact/Footer', 'artifact/Pagination', 'artifact/Layout'
+                    stack.append("artifact" + str(props.get("/Subtype", props.get("/Type", ""))))
+            elif op == b"BMC":
+                stack.append("artifact")
+            elif op == b"EMC":
+                stack.pop()
+
+        def text(t: str, *rest: object, stack: list[str] = stack, texts: dict = texts) -> None:
+            texts.setdefault(stack[-1] if stack else "unmarked", []).append(t)
+
+        page.extract_text(visitor_operand_before=before, visitor_text=text)
+        result.append({k: "".join(v).replace("\u00a0", " ") for k, v in texts.items()})
+    return result
+
+
+class _TagCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: Counter[str] = Counter()
+        self.hidden_svgs = 0
+        self.shown_svgs = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.counts[tag] += 1
+        if tag == "svg":
+            if dict(attrs).get("aria-hidden") == "true":
+                self.hidden_svgs += 1
+            else:
+                self.shown_svgs += 1
+
+
+def _html_counts(html: str) -> _TagCounter:
+    parser = _TagCounter()
+    parser.feed(html)
+    return parser
+
+
+# ---------- catalog and metadata ----------
+
+
+def test_catalog_and_metadata_claim_pdf_ua_1(pdf: pikepdf.Pdf, default_report_dir: Path) -> None:
+    report = load_report(default_report_dir).report
+    title = f"{report.board}: {report.title}"
+    root = pdf.Root
+    assert str(root.Lang) == "sv-SE"
+    assert root.MarkInfo.Marked is True
+    assert root.ViewerPreferences.DisplayDocTitle is True
+    assert root.StructTreeRoot.Type == "/StructTreeRoot"
+    assert str(pdf.docinfo.Title) == title
+    meta = pdf.open_metadata()
+    assert meta["dc:title"] == title
+    assert meta["pdfuaid:part"] == "1"
+    assert all(page.obj.Tabs == "/S" for page in pdf.pages)
+
+
+def test_dates_come_from_the_report_not_the_clock(pdf: pikepdf.Pdf, default_report_dir: Path) -> None:
+    as_of = load_report(default_report_dir).report.as_of
+    assert str(pdf.docinfo.CreationDate) == "D:" + as_of.strftime("%Y%m%d")
+    assert "/ModDate" not in pdf.docinfo or pdf.docinfo.ModDate == pdf.docinfo.CreationDate
+    meta = pdf.open_metadata()
+    assert meta["xmp:CreateDate"] == as_of.isoformat()
+    assert "xmp:MetadataDate" not in meta and "xmp:ModifyDate" not in meta
+    assert len(pdf.trailer.ID) == 2
+
+
+def test_same_input_gives_the_same_bytes(built_default: Path, default_report_dir: Path, tmp_path: Path) -> None:
+    again = build_report(default_report_dir, BuildOptions(out_dir=tmp_path, strict=True))
+    assert again.warnings == []
+    first = (built_default / PDF_NAME).read_bytes()
+    second = (tmp_path / again.slug / PDF_NAME).read_bytes()
+    assert first == second
+
+
+def test_no_private_notes_are_left(pdf: pikepdf.Pdf) -> None:
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary):
+            assert "/TulKey" not in obj and "/TulArtifact" not in obj, obj.objgen
+
+
+# ---------- content: tagged or artifact, never both, never neither ----------
+
+
+def test_running_header_and_footer_are_artifacts(marked_text: list[dict[str, str]]) -> None:
+    pages = marked_text
+    total = len(pages)
+    for number, text in enumerate(pages, 1):
+        header, footer, tagged = text.get("artifact/Header", ""), text.get("artifact/Footer", ""), text["tagged"]
+        for words in ("Stockholms stad", "Tjänsteutlåtande", f"Sid {number} ({total})"):
+            assert words in header, (number, words, header)
+        assert "start.stockholm" in footer, (number, footer)
+        assert "Sid " not in tagged and "start.stockholm" not in tagged.split("·")[-1], number
+        assert not text.get("unmarked", "").strip(), number
+
+
+def test_all_content_is_tagged_or_artifact(pdf: pikepdf.Pdf) -> None:
+    for number, page in enumerate(pdf.pages, 1):
+        stack: list[str] = []
+        for operands, operator in pikepdf.parse_content_stream(page):
+            op = str(operator)
+            if op in ("BDC", "BMC"):
+                kind = "artifact" if str(operands[0]) == "/Artifact" else "tagged"
+                assert not stack or stack[-1] == kind == "artifact", (number, stack, kind)
+                stack.append(kind)
+            elif op == "EMC":
+                stack.pop()
+            elif op in PAINTING:
+                assert stack, (number, op)
+        assert not stack
+
+
+def test_every_mark_is_in_the_tree_once_and_in_the_parent_tree(pdf: pikepdf.Pdf, tree: Elem) -> None:
+    owners = {m: e for e in tree.walk() for m in e.marks}
+    assert len(owners) == len(tree.all_marks()), "a marked sequence is claimed twice"
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    for index, page in enumerate(pdf.pages):
+        mcids = [int(props.MCID) for _, props, _ in _marks(page) if isinstance(props, pikepdf.Dictionary) and "/MCID" in props]
+        assert mcids == list(range(len(mcids))), index
+        assert sorted(m for p, m in owners if p == index) == mcids, index
+        per_page = parent_tree[int(page.obj.StructParents)]
+        assert len(per_page) == len(mcids)
+        for mcid in mcids:
+            assert per_page[mcid].objgen == owners[(index, mcid)].obj.objgen
+
+
+def test_links_have_contents_and_a_link_element(pdf: pikepdf.Pdf, tree: Elem) -> None:
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums
+    parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    links = [a for page in pdf.pages for a in page.obj.get("/Annots", []) if a.Subtype == "/Link"]
+    assert links
+    owners = {o.Obj.objgen: e for e in tree.walk() for o in e.objrs}
+    for annotation in links:
+        assert str(annotation.get("/Contents", "")).strip()
+        assert owners[annotation.objgen].tag == "/Link"
+        assert parent_tree[int(annotation.StructParent)].objgen == owners[annotation.objgen].obj.objgen
+
+
+# ---------- structure ----------
+
+
+def test_headings_never_skip_a_level(tree: Elem) -> None:
+    levels = [int(e.tag[2]) for e in tree.walk() if re.fullmatch(r"/H[1-6]", e.tag)]
+    assert levels and levels[0] == 1
+    for before, after in zip(levels, levels[1:], strict=False):
+        assert after <= before + 1, (before, after)
+    assert "/H" not in {e.tag for e in tree.walk()}
+
+
+# Allowed kids of the list and table types (ISO 32000-1 14.8.4.3, veraPDF PDF/UA-1 rules 7.2).
+ALLOWED_KIDS = {
+    "/L": {"/LI", "/L", "/Caption"},
+    "/LI": {"/Lbl", "/LBody"},
+    "/Table": {"/TR", "/THead", "/TBody", "/TFoot", "/Caption"},
+    "/THead": {"/TR"},
+    "/TBody": {"/TR"},
+    "/TFoot": {"/TR"},
+    "/TR": {"/TH", "/TD"},
+}
+
+
+def test_structure_types_nest_as_pdf_ua_requires(tree: Elem) -> None:
+    for elem in tree.walk():
+        kinds = [k.tag for k in elem.kids]
+        assert set(kinds) <= ALLOWED_KIDS.get(elem.tag, set(kinds)), (elem.tag, kinds)
+        assert not (elem.tag == "/Link" and "/Link" in kinds), "a link inside a link"
+        if elem.tag == "/Table" and "/Caption" in kinds:
+            assert kinds.index("/Caption") in (0, len(kinds) - 1)
+        assert elem.tag in ("/Document", "/TD", "/TH") or elem.kids or elem.marks or elem.objrs, elem.tag
+    assert tree.tag == "/Document" and [k.tag for k in tree.kids] == ["/Part"]
+
+
+def test_leader_dots_are_not_read_out(marked_text: list[dict[str, str]]) -> None:
+    tagged = "".join(page.get("tagged", "") for page in marked_text)
+    assert "...." not in tagged.replace(" ", "")
+
+
+def test_one_table_element_per_html_table(tree: Elem, html: str) -> None:
+    counts = _html_counts(html).counts
+    tags = Counter(e.tag for e in tree.walk())
+    assert tags["/Table"] == counts["table"]
+    assert tags["/THead"] == counts["thead"]
+    assert tags["/TBody"] == counts["tbody"]
+    assert tags["/TR"] == counts["tr"]
+    assert tags["/Caption"] == counts["caption"]
+    crossing = [t for t in tree.walk() if t.tag == "/Table" and len({p for p, _ in t.all_marks()}) > 1]
+    assert crossing, "no table crosses a page break: this test proves nothing"
+
+
+def test_repeated_header_rows_are_artifacts(marked_text: list[dict[str, str]], tree: Elem) -> None:
+    pages = marked_text
+    continued = [t for t in tree.walk() if t.tag == "/Table" and len({p for p, _ in t.all_marks()}) > 1]
+    for table in continued:
+        (head,) = [k for k in table.kids if k.tag == "/THead"]
+        head_pages = {p for p, _ in head.all_marks()}
+        assert len(head_pages) == 1
+        for page in sorted({p for p, _ in table.all_marks()} - head_pages):
+            assert pages[page].get("artifact/Pagination", "").strip(), page
+
+
+def test_table_headers_resolve_through_the_id_tree(pdf: pikepdf.Pdf, tree: Elem) -> None:
+    root = pdf.Root.StructTreeRoot
+    names = root.IDTree.Names
+    keys = [bytes(names[i]) for i in range(0, len(names), 2)]
+    assert keys == sorted(keys) and len(set(keys)) == len(keys)
+    id_tree = {bytes(names[i]): names[i + 1].objgen for i in range(0, len(names), 2)}
+    with_id = {bytes(e.obj.ID): e for e in tree.walk() if "/ID" in e.obj}
+    assert set(id_tree) == set(with_id)
+    assert all(with_id[k].obj.objgen == v and with_id[k].tag == "/TH" for k, v in id_tree.items())
+    cells = [e for e in tree.walk() if e.tag == "/TD"]
+    assert cells
+    for cell in cells:
+        for header in cell.obj.A.get("/Headers", []):
+            assert bytes(header) in id_tree
+
+
+def test_figures_have_alt_and_icons_are_artifacts(pdf: pikepdf.Pdf, tree: Elem, html: str) -> None:
+    counts = _html_counts(html)
+    figures = [e for e in tree.walk() if e.tag == "/Figure"]
+    assert len(figures) == counts.shown_svgs
+    for figure in figures:
+        assert str(figure.obj.get("/Alt", "")).strip()
+    chart = next(str(f.obj.Alt) for f in figures if "Budget och prognos" in str(f.obj.Alt))
+    assert "Stapeldiagram" in chart  # the SVG's <desc> as well as its <title>
+    # Decorative drawings: layout artifacts without text (those with text are TOC leader dots).
+    drawings = 0
+    for page in pdf.pages:
+        inside, text = 0, False
+        for operands, operator in pikepdf.parse_content_stream(page):
+            op = str(operator)
+            if op == "BDC" and str(operands[0]) == "/Artifact" and operands[1].get("/Type") == "/Layout":
+                inside, text = 1, False
+            elif inside and op in ("BDC", "BMC"):
+                inside += 1
+            elif inside and op == "EMC":
+                inside -= 1
+                drawings += not inside and not text
+            elif inside and op in ("Tj", "TJ", "'", '"'):
+                text = True
+    assert drawings == counts.hidden_svgs
+
+
+def test_fonts_are_embedded_with_to_unicode(pdf: pikepdf.Pdf) -> None:
+    seen: dict[tuple[int, int], pikepdf.Dictionary] = {}
+
+    def collect(resources: pikepdf.Object) -> None:
+        if not isinstance(resources, pikepdf.Dictionary):
+            return
+        for font in resources.get("/Font", {}).values():
+            seen[font.objgen] = font
+        for xobject in resources.get("/XObject", {}).values():
+            if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+                seen[xobject.objgen] = xobject
+                collect(xobject.get("/Resources"))
+
+    for page in pdf.pages:
+        collect(page.obj.get("/Resources"))
+    fonts = [f for f in seen.values() if f.get("/Type") == "/Font"]
+    assert fonts
+    for font in fonts:
+        assert "/ToUnicode" in font, font.BaseFont
+        descendant = font.DescendantFonts[0] if font.Subtype == "/Type0" else font
+        descriptor = descendant.FontDescriptor
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font.BaseFont
+
+
+# ---------- a table and a paragraph crossing pages, made small on purpose ----------
+
+CROSSING = """<!DOCTYPE html><html lang="sv-SE"><head><meta charset="utf-8"><title>Korsning</title>
+<style>@page {{ size: A6; margin: 15mm; @top-center {{ content: "Huvud " counter(page) }} }}
+thead {{ display: table-header-group }} tr {{ break-inside: avoid }}</style></head>
+<body><h1>Korsning</h1><p>{para}</p>
+<table><caption>Rader</caption><thead><tr><th scope="col">Namn</th><th scope="col">Värde</th></tr></thead>
+<tbody>{rows}</tbody></table><ul>{items}</ul></body></html>"""
+
+
+def test_elements_crossing_pages_become_one_element(tmp_path: Path) -> None:
+    para = " ".join(f"ord{i}" for i in range(400))
+    rows = "".join(f"<tr><th scope='row'>rad {i}</th><td>{i}</td></tr>" for i in range(60))
+    items = "".join(f"<li>punkt {i}</li>" for i in range(40))
+    assets = default_assets()
+    result = render_pdf(CROSSING.format(para=para, rows=rows, items=items), tmp_path, [*assets.style_dirs])
+    with pikepdf.open(BytesIO(result.data)) as pdf:
+        assert len(pdf.pages) > 3
+        tree = _tree(pdf)
+        tags = Counter(e.tag for e in tree.walk())
+        assert (tags["/Table"], tags["/THead"], tags["/TBody"], tags["/TR"], tags["/L"]) == (1, 1, 1, 61, 1)
+        assert tags["/P"] == 1 and tags["/LI"] == 40
+        (table,) = [e for e in tree.walk() if e.tag == "/Table"]
+        assert len({p for p, _ in table.all_marks()}) > 1
+        (paragraph,) = [e for e in tree.walk() if e.tag == "/P"]
+        assert len({p for p, _ in paragraph.all_marks()}) > 1
+        # Repeated header rows and the margin are artifacts: 'Namn' is tagged once only.
+        texts = _page_text_by_mark_bytes(result.data, tmp_path)
+        assert sum(t.get("tagged", "").count("Namn") for t in texts) == 1
+        assert sum(t.get("artifact/Pagination", "").count("Namn") for t in texts) == len(
+            {p for p, _ in table.all_marks()}
+        ) - 1
+        assert all("Huvud" in t.get("artifact/Header", "") for t in texts)
+
+
+def _page_text_by_mark_bytes(data: bytes, tmp_path: Path) -> list[dict[str, str]]:
+    path = tmp_path / "crossing.pdf"
+    path.write_bytes(data)
+    return _page_text_by_mark(path)
+
+
+# ---------- the archive variant ----------
+
+
+def test_pdf_a_2b_variant_claims_pdf_a_2b(built_default: Path, default_report_dir: Path) -> None:
+    html = (built_default / "index.html").read_text(encoding="utf-8")
+    assets = default_assets()
+    result = render_pdf(html, default_report_dir, [*assets.style_dirs, *assets.template_dirs], variant="pdf/a-2b")
+    assert result.warnings == []
+    with pikepdf.open(BytesIO(result.data)) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "2"
+        assert meta["pdfaid:conformance"] == "B"
+        assert "pdfuaid:part" not in meta
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+        assert len(pdf.trailer.ID) == 2
+        assert str(pdf.Root.Lang) == "sv-SE"
+        assert str(pdf.docinfo.Title) == meta["dc:title"]
