@@ -238,13 +238,12 @@ def new(slug: str, source: str, content: Path | None, period: str | None, as_of:
 def preview(report: str | None, content: Path | None, host: str, port: int,
             template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...]) -> None:
     """Serve REPORT's HTML on 127.0.0.1, re-rendered and reloaded on every save."""
-    from render.preview import PreviewServer, is_loopback
+    from render.preview import PreviewServer
 
     folders = discover_reports(_content_dir(content), (report,) if report else ())
     if not folders:
         raise ReportError("no report to preview")
-    if not is_loopback(host):
-        click.echo(f"warning: --host {host} makes the preview reachable from other machines", err=True)
+    # serve_forever warns when the bind is not loopback (is_loopback).
     server = PreviewServer(folders[0], default_assets(template_dirs, style_dirs), host=host, port=port)
     click.echo(f"previewing {folders[0].name} at {server.url} (Ctrl-C stops)", err=True)
     server.serve_forever()

@@ -2,17 +2,18 @@
 
 WeasyPrint 70 tags a PDF/UA-1 document page by page: an element that crosses a
 page break becomes one structure element per page, a table's repeated header
-rows are tagged again on every page, the page margins (running header and
-footer) are marked content hanging outside the structure tree rather than
-artifacts, decorative SVG icons are untagged-alt Figures, and there is no
-/IDTree for the table headers' /ID. render.pdf leaves notes on the structure
-elements (/TulKey: the HTML element it came from; /TulArtifact: what kind of
-artifact it is), and this module rebuilds the tree from them: fragments merged,
-repeated headers and margins turned into artifacts in the content streams,
+row is tagged again on every page, the page margins (running header, footer)
+are tagged content hanging outside the structure tree instead of artifacts,
+decorative (aria-hidden) SVGs and leader dots are tagged, an <li>'s paragraph
+sits right in the LI, a link's ::after is a Link inside the Link, and there is
+no /IDTree for the table header cells' /IDs. render.pdf leaves notes on the
+structure elements (/TulKey: which HTML element; /TulArtifact: which kind of
+artifact), and this module rebuilds the tree from them: fragments merged,
+repeats, margins and decorations turned into artifacts in the content streams,
 marked-content ids renumbered, /ParentTree and /IDTree written anew.
 
-Everything here is a pure function of the input bytes, so a build stays
-byte-for-byte reproducible: no clock, and a content-derived /ID.
+Everything is a pure function of the input bytes, so a build stays byte-for-byte
+reproducible: no clock, and an /ID that qpdf derives from the content.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class _Node:
     obj: pikepdf.Object
     page: int | None
     kids: list[_Kid] = field(default_factory=list)
+    cached_span: tuple[int, int] | None = None
 
     @property
     def tag(self) -> str:
@@ -60,15 +62,23 @@ class _Node:
     def key(self) -> int | None:
         return int(self.obj[NOTE_KEY]) if NOTE_KEY in self.obj else None
 
-    def pages(self) -> list[int]:
-        """Pages this element's content is on, in order."""
-        found: list[int] = [] if self.page is None else [self.page]
-        for kid in self.kids:
-            if isinstance(kid, _Marked):
-                found.append(kid.page)
-            elif isinstance(kid, _Node):
-                found.extend(kid.pages())
-        return found
+    def span(self) -> tuple[int, int] | None:
+        """First and last page of this element's content; cached, merges keep it up to date."""
+        if self.cached_span is None:
+            found = [self.page] if self.page is not None else []
+            for kid in self.kids:
+                if isinstance(kid, _Marked):
+                    found.append(kid.page)
+                elif isinstance(kid, _Node) and (inner := kid.span()) is not None:
+                    found.extend(inner)
+            self.cached_span = (min(found), max(found)) if found else None
+        return self.cached_span
+
+    def absorb(self, later: _Node) -> None:
+        """Take the kids of `later`, the same element continued on a later page."""
+        self.kids.extend(later.kids)
+        spans = [s for s in (self.span(), later.span()) if s is not None]
+        self.cached_span = (min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
 
     def walk(self) -> list[_Node]:
         """This node and every node below it, in document order."""
@@ -220,7 +230,7 @@ class _Rebuilder:
                     parts[kid.key] = kid
                 previous = kept[-1] if kept else None
                 if isinstance(previous, _Node) and _continues(previous, kid):
-                    previous.kids.extend(kid.kids)
+                    previous.absorb(kid)
                     if "/ID" in kid.obj and "/ID" in previous.obj:
                         self.aliases[bytes(kid.obj.ID)] = bytes(previous.obj.ID)
                     continue
@@ -260,8 +270,8 @@ def _continues(previous: _Node, kid: _Node) -> bool:
     """True when `kid` is the same HTML element as `previous`, carried onto a later page."""
     if previous.key is None or previous.key != kid.key or previous.tag != kid.tag:
         return False
-    before, after = previous.pages(), kid.pages()
-    return bool(before and after) and max(before) < min(after)
+    before, after = previous.span(), kid.span()
+    return before is not None and after is not None and before[1] < after[0]
 
 
 def _header_aliases(repeated: _Node, first: _Node) -> dict[bytes, bytes]:

@@ -78,6 +78,7 @@ class PreviewServer:
         self._good: str | None = None  # the last HTML that rendered without errors
         self._page = b""
         self._changed = threading.Condition()
+        self._rendering = threading.Lock()  # start() and the watcher may both render; the newer must win
         self._stopping = threading.Event()
         self._watching = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -94,7 +95,9 @@ class PreviewServer:
     @property
     def url(self) -> str:
         """Where the preview is served, e.g. http://127.0.0.1:8000/."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        # A wildcard bind is not an address a browser should be sent to; this machine is.
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}/"
 
     def start(self) -> None:
@@ -140,23 +143,24 @@ class PreviewServer:
 
     def rebuild(self) -> None:
         """Render again; on failure keep the last good HTML and list the problems above it."""
-        started = time.perf_counter()
-        good: str | None
-        try:
-            loaded, warnings = validate_report(self.folder)
-            good = render_html(loaded, self.assets)
-            problems = [str(p) for p in warnings]
-            failed = False
-        # Whatever the content or a template does wrong, the server stays up and says so.
-        except Exception as exc:
-            good, problems, failed = self._good, describe_exception(exc), True
-        self.render_seconds = time.perf_counter() - started
-        self._good = good
-        with self._changed:
-            self.problems = problems
-            self.version += 1
-            self._page = self._compose(good, problems, failed)
-            self._changed.notify_all()
+        with self._rendering:
+            started = time.perf_counter()
+            good: str | None
+            try:
+                loaded, warnings = validate_report(self.folder)
+                good = render_html(loaded, self.assets)
+                problems = [str(p) for p in warnings]
+                failed = False
+            # Whatever the content or a template does wrong, the server stays up and says so.
+            except Exception as exc:
+                good, problems, failed = self._good, describe_exception(exc), True
+            self.render_seconds = time.perf_counter() - started
+            self._good = good
+            with self._changed:
+                self.problems = problems
+                self.version += 1
+                self._page = self._compose(good, problems, failed)
+                self._changed.notify_all()
         outcome = "failed" if failed else "rendered"
         self.echo("\n".join([*problems, f"{outcome} in {self.render_seconds:.2f} s"]))
 
