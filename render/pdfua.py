@@ -24,8 +24,9 @@ from io import BytesIO
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator, String
 
-NOTE_KEY = "/TulKey"
-NOTE_ARTIFACT = "/TulArtifact"
+# The notes render.pdf leaves on WeasyPrint's structure elements; none survives finish_pdf.
+NOTE_KEY = "/TulKey"  # int: the HTML element (and pseudo-element) the structure element comes from
+NOTE_ARTIFACT = "/TulArtifact"  # name: /Header, /Footer, /Pagination or /Layout
 # The artifact property lists written in place of a dropped element's marks.
 _ARTIFACT_PROPERTIES = {
     "/Header": {"/Type": Name.Pagination, "/Subtype": Name.Header},
