@@ -142,3 +142,15 @@ def test_bookmarks_for_every_goal_and_section(pdf: PdfReader) -> None:
 def test_links_work_in_pdf(pdf: PdfReader) -> None:
     links = [a for page in pdf.pages for a in (page.get("/Annots") or []) if a.get_object()["/Subtype"] == "/Link"]
     assert len(links) >= 3 + 12 + 34  # table of contents and goal overview
+
+
+def test_only_the_vendored_font_is_used(pdf: PdfReader) -> None:
+    fonts: set[str] = set()
+    for page in pdf.pages:
+        resources = page["/Resources"]
+        for font in (resources.get("/Font") or {}).values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+        for xobject in (resources.get("/XObject") or {}).values():
+            for font in (xobject.get_object().get("/Resources", {}).get("/Font") or {}).values():
+                fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert fonts and all(name.startswith("Open-Sans") for name in fonts), fonts
