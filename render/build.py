@@ -21,7 +21,7 @@ from pathlib import Path
 from render import __version__
 from render.check import check_report
 from render.errors import BuildError, ContentError, Problem, ReportError
-from render.html import Assets, render_html
+from render.html import Assets, render_html, with_fonts
 from render.load import REPORT_FILE, LoadedReport, load_report
 from render.templates import describe_template_error
 
@@ -186,7 +186,7 @@ def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
     slug = loaded.slug
     say(slug, "html")
     try:
-        html = render_html(loaded, options.assets)
+        html = render_html(loaded, options.assets, fonts=False)
     except Exception as exc:  # template problems carry their own location
         raise BuildError(_template_message(exc)) from exc
     target_dir = options.out_dir / slug
@@ -197,7 +197,7 @@ def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
         say(slug, "pdf")
         from render.pdf import render_pdf  # WeasyPrint loads only when a PDF is wanted
 
-        result = render_pdf(html, loaded.folder, [*options.assets.style_dirs, *options.assets.template_dirs],
+        result = render_pdf(with_fonts(html, options.assets, embedded=False), loaded.folder, [*options.assets.style_dirs, *options.assets.template_dirs],
                             options.pdf_variant)
         pages = result.pages
         engine = [Problem(str(loaded.files[0]), 0, 0, "warning", f"PDF engine: {m}") for m in result.warnings]
@@ -208,7 +208,7 @@ def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
     say(slug, "write")
     # Everything is rendered: only now touch the output folder.
     if "html" in options.formats:
-        write_atomic(target_dir / "index.html", html.encode("utf-8"))
+        write_atomic(target_dir / "index.html", with_fonts(html, options.assets).encode("utf-8"))
         outputs.append(target_dir / "index.html")
     if pdf_data is not None:
         write_atomic(target_dir / f"{slug}.pdf", pdf_data)
