@@ -68,6 +68,11 @@ def check_report(loaded: LoadedReport) -> list[Problem]:
             else:
                 seen[goal.id] = path
 
+    if report.theme.logo and not (loaded.folder / report.theme.logo).is_file():
+        where = pos.locate(("theme", "logo"))
+        problems.append(Problem(where.file, where.line, where.col, "error",
+                                f"theme.logo: file '{report.theme.logo}' not found, expected an SVG file next to report.yaml"))
+
     budget = compute_budget(report.economy.budget, ("economy", "budget"))
     locale = report.locale
     for miss in budget.mismatches:

@@ -113,7 +113,9 @@ def render_html(loaded: LoadedReport, assets: Assets, css_extra: str = "", fonts
     )
     logo = None
     if report.theme.logo:
-        logo = Markup((loaded.folder / report.theme.logo).read_text(encoding="utf-8"))
+        # An <img> with a data: URI, not inline SVG: a script in an SVG image never runs.
+        data = base64.b64encode((loaded.folder / report.theme.logo).read_bytes()).decode("ascii")
+        logo = f"data:image/svg+xml;base64,{data}"
     template = env.get_template("report.html")
     html = template.render(
         report=report,

@@ -203,7 +203,10 @@ class Theme(Strict):
 
     primary_colour: str = Field("#0a3a6b", pattern=r"^#[0-9a-fA-F]{6}$")
     accent_colour: str = Field("#d8e6f2", pattern=r"^#[0-9a-fA-F]{6}$")
-    logo: str | None = Field(None, description="Path to an SVG logo, relative to the report folder.")
+    logo: str | None = Field(None, pattern=r"^[^/\\]+\.svg$",
+                             description="File name of an SVG logo in the report folder, e.g. 'logo.svg'.")
+    font: str = Field("Open Sans", min_length=1, pattern=r"^[A-Za-z0-9 _-]+$",
+                      description="Font family; a font other than the vendored Open Sans needs an @font-face in --styles.")
 
 
 class Report(Strict):

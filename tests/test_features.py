@@ -188,3 +188,15 @@ def test_older_house_style_is_a_setting(tmp_path: Path, content_copy: Path) -> N
     args = ["build", "--content", str(content_copy.parent), "--out", str(tmp_path / "out"), "--format", "html"]
     assert CliRunner().invoke(main, args).exit_code == 0
     assert '"Tjänsteutlåtande\\A Sida "' in (tmp_path / "out" / "ks-t1-2020" / "index.html").read_text(encoding="utf-8")
+
+
+def test_branding_from_theme(tmp_path: Path) -> None:
+    fixtures = Path(__file__).parent / "fixtures" / "valid"
+    args = ["build", "branded", "--content", str(fixtures), "--out", str(tmp_path), "--strict"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "branded" / "index.html").read_text(encoding="utf-8")
+    assert '<img src="data:image/svg+xml;base64,' in html and 'alt="Exempelstad"' in html
+    assert "<script>alert" not in html  # the logo is an image, never inline markup
+    assert "--tul-primary: #8a1538;" in html and "color: #8a1538;" in html
+    assert (tmp_path / "branded" / "branded.pdf").stat().st_size > 0
