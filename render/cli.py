@@ -41,19 +41,36 @@ def _content_dir(content: Path | None) -> Path:
 class _Output:
     """Calm output: progress on stderr, colour only on a terminal."""
 
+    STAGES = {"load": "loading and checking", "html": "rendering HTML", "pdf": "laying out the PDF",
+              "write": "writing"}
+
     def __init__(self, quiet: bool, verbose: bool) -> None:
         self.quiet, self.verbose = quiet, verbose
-        self.colour = sys.stderr.isatty()
+        self.terminal = sys.stderr.isatty()
+        self.colour = self.terminal
+        self._transient = False
 
     def progress(self, slug: str, stage: str) -> None:
+        text = f"{slug}: {self.STAGES.get(stage, stage)}"
         if self.verbose:
-            click.echo(f"  {slug}: {stage}", err=True)
+            click.echo(f"  {text}", err=True)
+        elif self.terminal and not self.quiet:
+            # One status line that the next message overwrites: calm, but alive during a long build.
+            click.echo(f"\r\033[K{text}…", err=True, nl=False)
+            self._transient = True
+
+    def _clear(self) -> None:
+        if self._transient:
+            click.echo("\r\033[K", err=True, nl=False)
+            self._transient = False
 
     def info(self, text: str) -> None:
+        self._clear()
         if not self.quiet:
             click.echo(text, err=True)
 
     def problem(self, problem: Problem) -> None:
+        self._clear()
         text = str(problem)
         if self.colour:
             colour = "red" if problem.severity == "error" else "yellow"

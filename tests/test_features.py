@@ -200,3 +200,14 @@ def test_branding_from_theme(tmp_path: Path) -> None:
     assert "<script>alert" not in html  # the logo is an image, never inline markup
     assert "--tul-primary: #8a1538;" in html and "color: #8a1538;" in html
     assert (tmp_path / "branded" / "branded.pdf").stat().st_size > 0
+
+
+def test_quiet_and_verbose(tmp_path: Path) -> None:
+    fixtures = str(Path(__file__).parent / "fixtures" / "valid")
+    base = ["build", "minimal", "--content", fixtures, "--format", "html", "--force"]
+    verbose = CliRunner().invoke(main, [*base, "--out", str(tmp_path / "v"), "-v"])
+    assert [line.strip() for line in verbose.output.splitlines()[:3]] == [
+        "minimal: loading and checking", "minimal: rendering HTML", "minimal: writing"]
+    quiet = CliRunner().invoke(main, [*base, "--out", str(tmp_path / "q"), "-q"])
+    assert quiet.exit_code == 0 and quiet.output == ""
+    assert "\x1b[" not in verbose.output  # no colour or cursor codes when not on a terminal
