@@ -104,15 +104,11 @@ class Activity(Strict):
         return self
 
 
-class _Goal(Strict):
-    """Fields shared by every assessed goal."""
+class _Numbered(Strict):
+    """A goal with a generated number and a stable anchor."""
 
     id: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$", description="Optional stable id for links.")
     title: NonEmpty
-    assessment: Assessment | None = Field(None, description="Bedömning; empty while not yet assessed.")
-    analysis: Markdown | None = Field(None, description="Analys.")
-    indicators: list[Indicator] = []
-    activities: list[Activity] = []
     _number: str = PrivateAttr("")
 
     @property
@@ -124,6 +120,15 @@ class _Goal(Strict):
     def anchor(self) -> str:
         """A stable HTML id for this goal."""
         return self.id or "mal-" + self._number.replace(".", "-")
+
+
+class _Goal(_Numbered):
+    """Fields shared by every assessed goal."""
+
+    assessment: Assessment | None = Field(None, description="Bedömning; empty while not yet assessed.")
+    analysis: Markdown | None = Field(None, description="Analys.")
+    indicators: list[Indicator] = []
+    activities: list[Activity] = []
 
 
 class BoardGoal(_Goal):
@@ -138,24 +143,11 @@ class AreaGoal(_Goal):
     board_goals: list[BoardGoal] = []
 
 
-class DirectionGoal(Strict):
+class DirectionGoal(_Numbered):
     """KF:s inriktningsmål, with its part of the Sammanfattande analys."""
 
-    id: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    title: NonEmpty
     summary: Markdown | None = Field(None, description="This goal's part of the Sammanfattande analys.")
     area_goals: list[AreaGoal] = []
-    _number: str = PrivateAttr("")
-
-    @property
-    def number(self) -> str:
-        """The generated goal number, e.g. '2'."""
-        return self._number
-
-    @property
-    def anchor(self) -> str:
-        """A stable HTML id for this goal."""
-        return self.id or f"mal-{self._number}"
 
 
 class Section(Strict):
