@@ -262,5 +262,4 @@ def preview(report: str | None, content: Path | None, host: str, port: int,
         raise ReportError("no report to preview")
     # serve_forever warns when the bind is not loopback (is_loopback).
     server = PreviewServer(folders[0], default_assets(template_dirs, style_dirs), host=host, port=port)
-    click.echo(f"previewing {folders[0].name} at {server.url} (Ctrl-C stops)", err=True)
     server.serve_forever()
