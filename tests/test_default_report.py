@@ -154,3 +154,25 @@ def test_only_the_vendored_font_is_used(pdf: PdfReader) -> None:
             for font in (xobject.get_object().get("/Resources", {}).get("/Font") or {}).values():
                 fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
     assert fonts and all(name.startswith("Open-Sans") for name in fonts), fonts
+
+
+def test_rows_never_split_and_analysis_stays_with_its_row(pdf_pages_text: list[str], default_report_dir: Path) -> None:
+    from render.load import load_report
+
+    pages = [" ".join(words(text)) for text in pdf_pages_text]
+
+    def page_of(text: str) -> list[int]:
+        needle = " ".join(words(text))
+        return [i for i, page in enumerate(pages) if needle in page]
+
+    checked = 0
+    for goal in load_report(default_report_dir).report.assessed_goals():
+        rows = [(a.text, a.analysis) for a in goal.activities] + [(i.name, i.analysis) for i in goal.indicators]
+        for text, analysis in rows:
+            where = page_of(text)
+            assert where, f"row split over pages: {text[:60]}"
+            if analysis:
+                first = " ".join(analysis.split()[:6])
+                assert set(page_of(first)) & set(where), f"Analys apart from its row: {text[:60]}"
+            checked += 1
+    assert checked >= 100
