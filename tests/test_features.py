@@ -157,6 +157,11 @@ def test_parallel_builds_and_shards(tmp_path: Path, content_copy: Path) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["a-report", "b-report", "ks-t1-2020"]
+    ovrigt = content_copy.parent / "b-report" / "ovrigt.yaml"
+    ovrigt.write_text(ovrigt.read_text(encoding="utf-8").replace("Barnombudsmannens", "Nya"), encoding="utf-8")
+    again = CliRunner().invoke(main, args[:-1] + ["1"]).output  # only the changed report is rebuilt
+    assert "built b-report" in again
+    assert "a-report: up to date" in again and "ks-t1-2020: up to date" in again
     folders = [Path(n) for n in ("a", "b", "c", "d", "e")]
     shards = [select_shard(folders, f"{i}/2") for i in (1, 2)]
     assert sorted(shards[0] + shards[1]) == folders and not set(shards[0]) & set(shards[1])
