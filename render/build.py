@@ -75,14 +75,20 @@ def discover_reports(content_dir: Path, names: tuple[str, ...] = ()) -> list[Pat
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temporary file and a rename."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise BuildError(f"{target}: error: cannot write here ({exc.strerror}), expected a writable output folder") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise BuildError(f"{target}: error: cannot write ({exc.strerror}); the previous file is untouched") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

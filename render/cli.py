@@ -261,5 +261,8 @@ def preview(report: str | None, content: Path | None, host: str, port: int,
     if not folders:
         raise ReportError("no report to preview")
     # serve_forever warns when the bind is not loopback (is_loopback).
-    server = PreviewServer(folders[0], default_assets(template_dirs, style_dirs), host=host, port=port)
+    try:
+        server = PreviewServer(folders[0], default_assets(template_dirs, style_dirs), host=host, port=port)
+    except OSError as exc:
+        raise ReportError(f"error: cannot listen on {host}:{port} ({exc.strerror}), expected a free port, e.g. --port 0") from None
     server.serve_forever()

@@ -216,3 +216,25 @@ def test_quiet_and_verbose(tmp_path: Path) -> None:
     quiet = CliRunner().invoke(main, [*base, "--out", str(tmp_path / "q"), "-q"])
     assert quiet.exit_code == 0 and quiet.output == ""
     assert "\x1b[" not in verbose.output  # no colour or cursor codes when not on a terminal
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    fixtures = str(Path(__file__).parent / "fixtures" / "valid")
+    result = CliRunner().invoke(main, ["build", "minimal", "--content", fixtures, "--out", str(blocker / "out"),
+                                       "--format", "html"])
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "cannot write here (Not a directory)" in result.output
+
+
+def test_preview_on_a_busy_port_is_a_clear_error() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["preview", "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port} (Address already in use)" in result.output
