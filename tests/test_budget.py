@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from render.budget import BudgetTable, compute_budget
 
@@ -69,3 +71,34 @@ def test_stated_figure_beyond_rounding_is_a_mismatch() -> None:
     miss = budget.mismatches[0]
     assert (miss.column, miss.stated, miss.computed) == ("budget", Decimal("160.0"), Decimal("150.04"))
     assert miss.path == ("economy", "budget", "sum_stated", "costs", "budget")
+
+
+figures = st.decimals(min_value=-5000, max_value=5000, places=2, allow_nan=False, allow_infinity=False)
+group = st.fixed_dictionaries({
+    "name": st.text(min_size=1, max_size=8),
+    "costs": st.fixed_dictionaries({"budget": figures, "booked": figures, "forecast": figures}),
+    "income": st.fixed_dictionaries({"budget": figures, "booked": figures, "forecast": figures}),
+})
+
+
+@settings(max_examples=200, deadline=None)
+@given(groups=st.lists(group, min_size=1, max_size=6), investments=group)
+def test_arithmetic_holds_for_any_figures(groups: list[dict], investments: dict) -> None:
+    table = BudgetTable.model_validate({"stub": "S", "columns": {"budget": "B", "booked": "Bo", "forecast": "P",
+                                        "deviation": "A"}, "groups": groups, "investments": investments})
+    budget = compute_budget(table)
+    assert budget.mismatches == []
+    lines = [r for r in budget.rows if r.cells]
+    for row in lines:
+        cells = row.cells
+        assert cells["deviation"].shown == cells["budget"].shown - cells["forecast"].shown
+    for name, computed in budget.groups:
+        for col in ("budget", "booked", "forecast"):
+            assert computed["net"][col].shown == computed["costs"][col].shown + computed["income"][col].shown
+    sums = {r.line: r.cells for r in budget.rows if r.kind == "total" and r.line != "grand_total"}
+    for line in ("costs", "income", "net"):
+        for col in ("budget", "booked", "forecast"):
+            assert sums[line][col].shown == sum((g[line][col].shown for _, g in budget.groups[: len(groups)]), Decimal(0))
+    total = next(r for r in budget.rows if r.line == "grand_total").cells
+    for col in ("budget", "booked", "forecast"):
+        assert total[col].shown == sums["net"][col].shown + budget.groups[-1][1]["net"][col].shown
