@@ -92,7 +92,7 @@ def test_arithmetic_holds_for_any_figures(groups: list[dict], investments: dict)
     for row in lines:
         cells = row.cells
         assert cells["deviation"].shown == cells["budget"].shown - cells["forecast"].shown
-    for name, computed in budget.groups:
+    for _name, computed in budget.groups:
         for col in ("budget", "booked", "forecast"):
             assert computed["net"][col].shown == computed["costs"][col].shown + computed["income"][col].shown
     sums = {r.line: r.cells for r in budget.rows if r.kind == "total" and r.line != "grand_total"}
