@@ -238,3 +238,17 @@ def test_preview_on_a_busy_port_is_a_clear_error() -> None:
         result = CliRunner().invoke(main, ["preview", "--port", str(port)])
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port} (Address already in use)" in result.output
+
+
+def test_english_edition_is_a_setting(tmp_path: Path) -> None:
+    source = Path(__file__).parent / "fixtures" / "valid" / "minimal" / "report.yaml"
+    folder = tmp_path / "content" / "en-report"
+    folder.mkdir(parents=True)
+    folder.joinpath("report.yaml").write_text(source.read_text(encoding="utf-8") + "locale: en\n", encoding="utf-8")
+    args = ["build", "--content", str(folder.parent), "--out", str(tmp_path / "out"), "--format", "html", "--strict"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    html = (tmp_path / "out" / "en-report" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en-GB">' in html
+    for label in ("Summary analysis", "Partly met", "Full-year forecast", "Deviation", "Costs", '\\A Page "'):
+        assert label in html, label
+    assert "Uppfylls" not in html and "Kostnader" not in html
