@@ -22,6 +22,8 @@ from render.build import (
 from render.errors import ContentError, Problem, ReportError, summary_line
 from render.schema import SCHEMA_KINDS, schema_text
 
+# Repeated from render.pdf so that `tul check` and no-op builds never import WeasyPrint
+# (0.4 s); tests/test_architecture.py keeps the two equal.
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "plain")
 
 

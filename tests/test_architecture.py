@@ -47,3 +47,19 @@ def test_one_owner_per_library() -> None:
             owner = OWNERS.get(library)
             if owner and owner != path.stem and (path.stem, library) not in ALLOWED_EXTRA:
                 raise AssertionError(f"{path.stem} imports {library}, owned by {owner}")
+
+
+def test_cli_names_the_pdf_variants_the_engine_knows() -> None:
+    from render.cli import PDF_VARIANTS as cli_variants
+    from render.pdf import PDF_VARIANTS as engine_variants
+
+    assert cli_variants == engine_variants
+
+
+def test_check_and_noop_paths_do_not_load_weasyprint() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, render.cli, render.build; print('weasyprint' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
