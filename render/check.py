@@ -46,7 +46,7 @@ def check_report(loaded: LoadedReport) -> list[Problem]:
         for issue in check_markdown(text):
             # A block scalar's text starts on the line after its '|' marker.
             line = where.line + issue.line + (1 if where.block else 0)
-            col = 1 if where.block else where.col
+            col = where.indent + 1 if where.block else where.col
             name = dotted(pos.relative(path))
             problems.append(Problem(where.file, line, col, issue.severity, f"{name}: {issue.message}"))
 

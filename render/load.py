@@ -39,6 +39,7 @@ class Pos:
     key_line: int = 0
     key_col: int = 0
     block: bool = False  # a literal/folded block scalar: text starts on the next line
+    indent: int = 0  # a block scalar's indentation, so its lines can be located to the column
 
 
 @dataclass
@@ -141,7 +142,8 @@ def _to_python(
             child = (*path, key)
             mark = value_node.start_mark
             block = isinstance(value_node, yaml.ScalarNode) and value_node.style in ("|", ">")
-            pos.at[child] = Pos(file, mark.line + 1, mark.column + 1, key_node.start_mark.line + 1, key_node.start_mark.column + 1, block)
+            pos.at[child] = Pos(file, mark.line + 1, mark.column + 1, key_node.start_mark.line + 1,
+                                key_node.start_mark.column + 1, block, _block_indent(mark) if block else 0)
             out[key] = _to_python(value_node, loader, file, child, pos, problems)
         return out
     if isinstance(node, yaml.SequenceNode):
@@ -160,6 +162,15 @@ def _to_python(
         problems.append(_problem(file, node.start_mark, f"cannot read this value: {exc}"))
     pos.failed.add(path)  # already reported: the schema need not complain again
     return None
+
+
+def _block_indent(mark: yaml.Mark) -> int:
+    """Indentation of a block scalar's first text line (the line after '|' or '>')."""
+    buffer = mark.buffer or ""
+    for line in buffer[mark.pointer:].split("\n")[1:]:
+        if line.strip():
+            return len(line) - len(line.lstrip(" "))
+    return 0
 
 
 def _problem(file: str, mark: yaml.Mark | None, message: str) -> Problem:
