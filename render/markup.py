@@ -50,11 +50,13 @@ def check_markdown(text: str | None) -> list[MarkdownIssue]:
         elif token.type == "html_block":
             issues.append(MarkdownIssue(line, "warning", "raw HTML is not allowed and is shown as text, expected Markdown"))
         elif token.type == "inline" and token.children:
+            tags = [child.content for child in token.children if child.type == "html_inline"]
+            if tags:  # one message per paragraph, naming every tag in it
+                listed = ", ".join(f"'{tag}'" for tag in dict.fromkeys(tags))
+                issues.append(MarkdownIssue(line, "warning",
+                                            f"raw HTML {listed} is not allowed and is shown as text, expected Markdown"))
             for child in token.children:
-                if child.type == "html_inline":
-                    issues.append(MarkdownIssue(line, "warning",
-                                                f"raw HTML '{child.content}' is not allowed and is shown as text, expected Markdown"))
-                elif child.type == "image":
+                if child.type == "image":
                     issues.append(MarkdownIssue(line, "error",
                                                 "images are not allowed in a text, expected plain paragraphs"))
     return issues
