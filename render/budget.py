@@ -185,34 +185,26 @@ def compute_budget(table: BudgetTable, path: tuple[object, ...] = ()) -> Compute
     """Derive every cell of `table`; `path` locates it in the content for warnings."""
     rows: list[Row] = []
     groups: list[tuple[str, dict[str, dict[str, Cell]]]] = []
-    line_labels = {"costs": "costs", "income": "income", "net": "net"}
 
-    def add_group(name: str, lines: dict[str, dict[str, Cell]], src: tuple[object, ...], kind: str) -> None:
-        rows.append(Row("group", name, None, {}, src))
-        for line in LINES:
-            rows.append(Row("line", line_labels[line], line, lines[line], src))
-
-    for idx, group in enumerate(table.groups):
+    def add_group(group: BudgetGroup, src: tuple[object, ...]) -> dict[str, dict[str, Cell]]:
         lines = _group_lines(_entered(group.costs), _entered(group.income), group.stated)
-        groups.append((group.name, lines))
-        add_group(group.name, lines, (*path, "groups", idx), "group")
+        rows.append(Row("group", group.name, None, {}, src))
+        for line in LINES:
+            rows.append(Row("line", line, line, lines[line], src))
+        return lines
 
-    sums: dict[str, dict[str, tuple[Decimal, int]]] = {}
-    for line in ("costs", "income"):
-        sums[line] = {
-            col: (
-                sum((g[line][col].shown for _, g in groups), Decimal(0)),
-                len(groups),
-            )
+    def column_sums(line: str) -> dict[str, tuple[Decimal, int]]:
+        return {
+            col: (sum((g[line][col].shown for _, g in groups), Decimal(0)), len(groups))
             for col in ("budget", "booked", "forecast")
         }
-    sum_lines = _group_lines(sums["costs"], sums["income"], table.sum_stated)
+
+    for idx, group in enumerate(table.groups):
+        groups.append((group.name, add_group(group, (*path, "groups", idx))))
+
+    sum_lines = _group_lines(column_sums("costs"), column_sums("income"), table.sum_stated)
     # The Summa netto adds the groups' netto rows, as the printed report does.
-    net_sum = {
-        col: (sum((g["net"][col].shown for _, g in groups), Decimal(0)), len(groups))
-        for col in ("budget", "booked", "forecast")
-    }
-    sum_lines["net"] = _line_cells(net_sum, table.sum_stated.net if table.sum_stated else None)
+    sum_lines["net"] = _line_cells(column_sums("net"), table.sum_stated.net if table.sum_stated else None)
     sum_path = (*path, "sum_stated")
     rows.append(Row("group", table.sum_label, None, {}, sum_path))
     for line in LINES:
@@ -222,10 +214,8 @@ def compute_budget(table: BudgetTable, path: tuple[object, ...] = ()) -> Compute
         col: (sum_lines["net"][col].shown, 1) for col in ("budget", "booked", "forecast")
     }
     if table.investments is not None:
-        inv = table.investments
-        inv_lines = _group_lines(_entered(inv.costs), _entered(inv.income), inv.stated)
-        groups.append((inv.name, inv_lines))
-        add_group(inv.name, inv_lines, (*path, "investments"), "group")
+        inv_lines = add_group(table.investments, (*path, "investments"))
+        groups.append((table.investments.name, inv_lines))
         total_terms = {
             col: (total_terms[col][0] + inv_lines["net"][col].shown, 2)
             for col in ("budget", "booked", "forecast")
@@ -234,8 +224,7 @@ def compute_budget(table: BudgetTable, path: tuple[object, ...] = ()) -> Compute
     rows.append(Row("total", table.total_label, "grand_total", total_cells, (*path, "total_stated")))
 
     for idx, project in enumerate(table.projects):
-        lines = _group_lines(_entered(project.costs), _entered(project.income), project.stated)
-        add_group(project.name, lines, (*path, "projects", idx), "group")
+        add_group(project, (*path, "projects", idx))
 
     mismatches = [
         Mismatch(_stated_path(row, col), _describe(row, rows), col, cell.stated, cell.computed)  # type: ignore[arg-type]

@@ -232,9 +232,9 @@ class Outcome:
     message: str = ""
 
 
-def _build_one(folder: Path, options: BuildOptions) -> Outcome:
+def _build_one(folder: Path, options: BuildOptions, progress: Progress | None = None) -> Outcome:
     try:
-        return Outcome(folder, build_report(folder, options))
+        return Outcome(folder, build_report(folder, options, progress))
     except ContentError as exc:
         return Outcome(folder, problems=exc.problems, message=exc.format_message())
     except ReportError as exc:
@@ -245,12 +245,7 @@ def build_many(folders: list[Path], options: BuildOptions, jobs: int, progress: 
     """Build reports in up to `jobs` processes; yields each outcome as it finishes."""
     if jobs <= 1 or len(folders) <= 1:
         for folder in folders:
-            try:
-                yield Outcome(folder, build_report(folder, options, progress))
-            except ContentError as exc:
-                yield Outcome(folder, problems=exc.problems, message=exc.format_message())
-            except ReportError as exc:
-                yield Outcome(folder, message=exc.format_message())
+            yield _build_one(folder, options, progress)
         return
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(folders)), mp_context=context) as pool:

@@ -42,21 +42,12 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
 _INDICATOR_FIELDS = ("outcome", "outcome_men", "outcome_women", "comparison", "forecast", "target", "kf_target")
 
 
-def _goals(report: Report) -> list[tuple[str, str, Any]]:
-    out: list[tuple[str, str, Any]] = []
-    for direction in report.goals:
-        for area in direction.area_goals:
-            out.append((area.number, area.title, area))
-            for board in area.board_goals:
-                out.append((board.number, board.title, board))
-    return out
-
-
 def export_tables(report: Report) -> dict[str, bytes]:
     """File name -> bytes: indicators, activities and budget as .csv and .json."""
     indicator_rows, indicator_json = [], []
     activity_rows, activity_json = [], []
-    for number, title, goal in _goals(report):
+    for goal in report.assessed_goals():
+        number, title = goal.number, goal.title
         for ind in goal.indicators:
             units = [getattr(ind, f).unit if getattr(ind, f) is not None else "" for f in _INDICATOR_FIELDS]
             indicator_rows.append(
