@@ -18,8 +18,15 @@ build: $(STAMP)
 # System tools the tests need (poppler for page images, Debian's chromium and
 # node for the accessibility test); installed when missing, never skipped.
 system-deps:
-	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null && command -v node >/dev/null || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils nodejs npm >/dev/null)
+	@missing=""; \
+	  command -v chromium >/dev/null || missing="$$missing chromium"; \
+	  command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	  command -v node >/dev/null || missing="$$missing nodejs"; \
+	  command -v npm >/dev/null || missing="$$missing npm"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing system packages:$$missing (needs root)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  fi
 	@test -d tests/node/node_modules/axe-core || (cd tests/node && npm install --silent --no-audit --no-fund)
 
 test: $(STAMP) system-deps lint
