@@ -20,9 +20,10 @@ from pathlib import Path
 
 from render import __version__
 from render.check import check_report
+from render.derive import Derived, derive_report
 from render.errors import BuildError, ContentError, Problem, ReportError
 from render.html import Assets, render_html, with_fonts
-from render.load import REPORT_FILE, LoadedReport, load_report
+from render.load import REPORT_FILE, load_report
 from render.templates import describe_template_error
 
 STAMP_FILE = ".tul-stamp"
@@ -118,15 +119,15 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def validate_report(folder: Path, strict: bool = False) -> tuple[LoadedReport, list[Problem]]:
-    """Load and check one report; raise ContentError on errors (and warnings if strict)."""
-    loaded = load_report(folder)
-    problems = check_report(loaded)
+def validate_report(folder: Path, strict: bool = False) -> tuple[Derived, list[Problem]]:
+    """Load, derive and check one report; raise ContentError on errors (and warnings if strict)."""
+    derived = derive_report(load_report(folder))
+    problems = check_report(derived)
     if any(p.severity == "error" for p in problems) or (strict and problems):
         raise ContentError(
             [Problem(p.file, p.line, p.col, "error", p.message) if strict else p for p in problems]
         )
-    return loaded, problems
+    return derived, problems
 
 
 Progress = Callable[[str, str], None]
@@ -188,11 +189,12 @@ def build_report(folder: Path, options: BuildOptions, progress: Progress | None 
 
 def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
     say(folder.name, "load")
-    loaded, warnings = validate_report(folder, options.strict)
+    derived, warnings = validate_report(folder, options.strict)
+    loaded = derived.loaded
     slug = loaded.slug
     say(slug, "html")
     try:
-        html = render_html(loaded, options.assets, fonts=False)
+        html = render_html(derived, options.assets, fonts=False)
     except Exception as exc:  # template problems carry their own location
         raise BuildError(_template_message(exc)) from exc
     target_dir = options.out_dir / slug

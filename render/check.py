@@ -1,4 +1,4 @@
-"""Checks beyond the schema: Markdown, stated budget figures, duplicate ids.
+"""Checks beyond the schema: Markdown, duplicate ids, the logo; and what deriving found.
 
 Each problem is located at file:line:col through the positions the loader kept.
 """
@@ -10,12 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from render.budget import compute_budget
+from render.derive import Derived
 from render.errors import Problem
-from render.load import LoadedReport, dotted
+from render.load import dotted
 from render.markup import check_markdown
 from render.model import MARKDOWN_FIELDS
-from render.templates import format_number
 
 
 def _markdown_fields(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -35,9 +34,10 @@ def _markdown_fields(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[An
             yield from _markdown_fields(item, (*path, i))
 
 
-def check_report(loaded: LoadedReport) -> list[Problem]:
+def check_report(derived: Derived) -> list[Problem]:
     """Problems the schema cannot see; warnings are recoverable, errors are not."""
-    problems: list[Problem] = []
+    loaded = derived.loaded
+    problems: list[Problem] = list(derived.problems)
     pos = loaded.positions
     report = loaded.report
 
@@ -50,37 +50,41 @@ def check_report(loaded: LoadedReport) -> list[Problem]:
             name = dotted(pos.relative(path))
             problems.append(Problem(where.file, line, col, issue.severity, f"{name}: {issue.message}"))
 
-    seen: dict[str, tuple[Any, ...]] = {}
-    for d_index, direction in enumerate(report.goals):
-        goals: list[tuple[tuple[Any, ...], Any]] = [(("goals", d_index), direction)]
-        for a_index, area in enumerate(direction.area_goals):
-            goals.append((("goals", d_index, "area_goals", a_index), area))
-            for b_index, board in enumerate(area.board_goals):
-                goals.append((("goals", d_index, "area_goals", a_index, "board_goals", b_index), board))
-        for path, goal in goals:
-            if goal.id is None:
-                continue
-            where = pos.locate((*path, "id"))
-            if goal.id in seen:
-                first = pos.locate((*seen[goal.id], "id"))
-                problems.append(Problem(where.file, where.line, where.col, "error",
-                                        f"duplicate goal id '{goal.id}' (first at {first.file}:{first.line}), expected each id once per report"))
-            else:
-                seen[goal.id] = path
+    problems.extend(_duplicate_ids(derived))
 
     if report.theme.logo and not (loaded.folder / report.theme.logo).is_file():
         where = pos.locate(("theme", "logo"))
         problems.append(Problem(where.file, where.line, where.col, "error",
                                 f"theme.logo: file '{report.theme.logo}' not found, expected an SVG file next to report.yaml"))
-
-    budget = compute_budget(report.economy.budget, ("economy", "budget"))
-    locale = report.locale
-    for miss in budget.mismatches:
-        where = pos.locate(miss.path)
-        problems.append(
-            Problem(where.file, where.line, where.col, "warning",
-                    f"budget {miss.label} {miss.column}: stated {format_number(miss.stated, 1, locale)} but the "
-                    f"figures add up to {format_number(miss.computed, 1, locale)}, expected a difference of at most "
-                    "rounding; correct the stated figure or the figures it is computed from")
-        )
     return problems
+
+
+def _duplicate_ids(derived: Derived) -> list[Problem]:
+    """Goal, indicator and table ids are each unique in a report: links and matching rely on them."""
+    pos = derived.loaded.positions
+    problems = []
+    seen: dict[tuple[str, str], tuple[Any, ...]] = {}
+    for path, obj in _with_ids(derived.report, ()):
+        name = type(obj).__name__
+        kind = "goal" if name.endswith("Goal") else {"FinancialTable": "table"}.get(name, name.lower())
+        key = (kind, obj.id)
+        where = pos.locate((*path, "id"))
+        if key in seen:
+            first = pos.locate((*seen[key], "id"))
+            problems.append(Problem(where.file, where.line, where.col, "error",
+                                    f"duplicate {kind} id '{obj.id}' (first at {first.file}:{first.line}), expected each id once per report"))
+        else:
+            seen[key] = path
+    return problems
+
+
+def _with_ids(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every model object that carries an id, with its path."""
+    if isinstance(obj, BaseModel):
+        if getattr(obj, "id", None) is not None:
+            yield path, obj
+        for name in type(obj).model_fields:
+            yield from _with_ids(getattr(obj, name), (*path, name))
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from _with_ids(item, (*path, i))

@@ -194,10 +194,11 @@ def export(reports: tuple[str, ...], content: Path | None, out_dir: Path, quiet:
 
     out = _Output(quiet, False)
     for folder in discover_reports(_content_dir(content), reports):
-        loaded, problems = validate_report(folder)
+        derived, problems = validate_report(folder)
+        loaded = derived.loaded
         for problem in problems:
             out.problem(problem)
-        for name, data in export_tables(loaded.report).items():
+        for name, data in export_tables(derived).items():
             write_atomic(out_dir / loaded.slug / name, data)
         out.info(f"exported {loaded.slug} to {out_dir / loaded.slug}")
 
@@ -238,7 +239,8 @@ def new(slug: str, source: str, content: Path | None, period: str | None, as_of:
     target = folder.parent / slug
     if target.exists():
         raise ReportError(f"{target} already exists, expected a new report name")
-    loaded, _ = validate_report(folder)
+    derived, _ = validate_report(folder)
+    loaded = derived.loaded
     data = successor_data(loaded.report, period, as_of.date() if as_of else None)  # type: ignore[attr-defined]
     for name, (kind, part) in split_report(data, loaded.positions).items():
         write_atomic(target / name, dump_yaml(part, f"../schema/{kind}.schema.json").encode("utf-8"))

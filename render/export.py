@@ -1,7 +1,9 @@
-"""Indicators, activities and budget as data: CSV for Swedish Excel, and JSON.
+"""Goals, indicators, activities and financial tables as data: CSV for Swedish Excel, and JSON.
 
 CSV: UTF-8 with BOM, semicolon separators, decimal comma, so that Excel with a
-Swedish locale opens it correctly. JSON: plain numbers (no formatting), units beside.
+Swedish locale opens it correctly; every header is the edition's own label, and
+indicator columns are named for what they hold in this report. JSON: plain
+numbers (no formatting), units beside, English keys.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from render.budget import compute_budget
-from render.labels import labels_for
-from render.model import Report
+from render.derive import Derived
 from render.values import Value
+
+Header = tuple[str, str | None]  # (column key, earlier period)
 
 
 def _excel_number(number: Decimal) -> str:
@@ -39,67 +41,129 @@ def _csv(header: list[str], rows: list[list[str]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-_INDICATOR_FIELDS = ("outcome", "outcome_men", "outcome_women", "comparison", "forecast", "target", "kf_target")
-
-
-def export_tables(report: Report) -> dict[str, bytes]:
-    """File name -> bytes: indicators, activities and budget as .csv and .json."""
-    indicator_rows, indicator_json = [], []
-    activity_rows, activity_json = [], []
-    for goal in report.assessed_goals():
-        number, title = goal.number, goal.title
-        for ind in goal.indicators:
-            units = [getattr(ind, f).unit if getattr(ind, f) is not None else "" for f in _INDICATOR_FIELDS]
-            indicator_rows.append(
-                [number, title, ind.name, "ja" if ind.kf_indicator else "nej",
-                 *(_cell_csv(getattr(ind, f)) for f in _INDICATOR_FIELDS),
-                 next((u for u in units if u), ""), ind.period, ind.analysis or ""]
-            )
-            indicator_json.append(
-                {"goal": number, "goal_title": title, "name": ind.name, "kf_indicator": ind.kf_indicator,
-                 **{f: (getattr(ind, f).to_json() if getattr(ind, f) is not None else None) for f in _INDICATOR_FIELDS},
-                 "period": ind.period, "analysis": ind.analysis}
-            )
-        for act in goal.activities:
-            activity_rows.append([number, title, act.text, act.start.isoformat(), act.end.isoformat(),
-                                  "ja" if act.deviation else "nej", act.analysis or ""])
-            activity_json.append({"goal": number, "goal_title": title, "text": act.text, "start": act.start.isoformat(),
-                                  "end": act.end.isoformat(), "deviation": act.deviation, "analysis": act.analysis})
-
-    table = report.economy.budget
-    budget = compute_budget(table)
-    labels = labels_for(report.locale, report.labels)
-    budget_rows, budget_json = [], []
-    heading = ""
-    for row in budget.rows:
-        if row.kind == "group":
-            heading = row.label
-            continue
-        if row.line == "grand_total":
-            label = row.label
-        else:
-            label = labels[f"sum_{row.line}" if row.kind == "total" else str(row.line)]
-        figures = {col: row.cells[col].shown for col in ("budget", "booked", "forecast", "deviation")}
-        budget_rows.append([heading if row.line != "grand_total" else "", label or "",
-                            *(_excel_number(v.quantize(Decimal("0.1"))) for v in figures.values())])
-        budget_json.append({"group": heading if row.line != "grand_total" else None, "line": label,
-                            **{k: float(v) for k, v in figures.items()}, "unit": table.unit})
-
-    columns = table.columns
-    return {
-        "indikatorer.csv": _csv(
-            ["Mål", "Målets titel", "Indikator", "KF:s indikator", "Periodens utfall", "Utfall män/pojkar",
-             "Utfall kvinnor/flickor", f"Periodens utfall {report.comparison_label}", "Prognos helår", "Årsmål",
-             "KF:s årsmål", "Enhet", "Period", "Analys"], indicator_rows),
-        "indikatorer.json": _json(indicator_json),
-        "aktiviteter.csv": _csv(["Mål", "Målets titel", "Aktivitet", "Startdatum", "Slutdatum", "Avvikelse", "Analys"],
-                                activity_rows),
-        "aktiviteter.json": _json(activity_json),
-        "budget.csv": _csv([table.stub, "Rad", columns.budget, columns.booked, columns.forecast, columns.deviation],
-                           budget_rows),
-        "budget.json": _json(budget_json),
-    }
-
-
 def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def export_tables(derived: Derived) -> dict[str, bytes]:
+    """File name -> bytes: goals, indicators, activities and every financial table as .csv and .json."""
+    labels = derived.labels
+    files: dict[str, bytes] = {}
+    files.update(_goals(derived))
+    files.update(_indicators(derived))
+    files.update(_activities(derived))
+    used: dict[str, int] = {}
+    for table in derived.tables:
+        base = table.spec.id or labels[f"file_{table.spec.kind.value}"]
+        used[base] = used.get(base, 0) + 1
+        name = base if used[base] == 1 else f"{base}-{used[base]}"
+        header, rows, data = _table(derived, table)
+        files[f"{name}.csv"] = _csv(header, rows)
+        files[f"{name}.json"] = _json(data)
+    return files
+
+
+def _assessment(derived: Derived, goal: Any) -> dict[str, str] | None:
+    if goal.assessment is None:
+        return None
+    return {"level": goal.assessment.level, "tense": goal.assessment.tense.value,
+            "label": derived.labels[goal.assessment.value]}
+
+
+def _goals(derived: Derived) -> dict[str, bytes]:
+    labels = derived.labels
+    rows, data = [], []
+    for goal in derived.report.all_goals():
+        assessment = _assessment(derived, goal)
+        rows.append([goal.number, goal.title, assessment["label"] if assessment else labels["not_assessed_yet"]])
+        data.append({"goal": goal.number, "id": goal.id, "title": goal.title, "assessment": assessment})
+    counts = [{"level": c.level, "total": c.total, **c.counts, "text": c.text} for c in derived.counts]
+    name = labels["file_goals"]
+    return {f"{name}.csv": _csv([labels["export_goal"], labels["export_goal_title"], labels["assessment"]], rows),
+            f"{name}.json": _json({"goals": data, "counts": counts})}
+
+
+def _indicators(derived: Derived) -> dict[str, bytes]:
+    """One row per indicator; the columns are every column any of the report's tables shows."""
+    labels = derived.labels
+    headers: dict[Header, str] = {}
+    tables = [(goal, derived.indicator_table(goal)) for goal in derived.report.assessed_goals()]
+    for _, table in tables:
+        for column in table.columns if table else []:
+            headers.setdefault((column.key, column.earlier), column.label)
+    rows, data = [], []
+    for goal, table in tables:
+        if table is None:
+            continue
+        for indicator, cells in table.rows:
+            by_key = {(c.key, c.earlier): cell for c, cell in zip(table.columns, cells, strict=True)}
+            values = [_value(indicator, key) for key in headers]
+            unit = next((v.unit for v in values if isinstance(v, Value) and v.unit), "")
+            rows.append([goal.number, goal.title, indicator.name,
+                         labels["export_yes" if indicator.council_indicator else "export_no"],
+                         *(_cell_csv(v) if isinstance(v, Value) or v is None else str(v) for v in values),
+                         unit, indicator.missing_reason or "", indicator.analysis or ""])
+            data.append({"goal": goal.number, "goal_title": goal.title, "id": indicator.id, "name": indicator.name,
+                         "council_indicator": indicator.council_indicator,
+                         **{_json_key(key): (v.to_json() if isinstance(v, Value) else v)
+                            for key, v in zip(headers, values, strict=True) if key in by_key or v is not None},
+                         "missing_reason": indicator.missing_reason, "analysis": indicator.analysis})
+    header = [labels["export_goal"], labels["export_goal_title"], labels["indicator"], labels["council_indicator"],
+              *headers.values(), labels["export_unit"], labels["export_missing_reason"], labels["analysis"]]
+    name = labels["file_indicators"]
+    return {f"{name}.csv": _csv(header, rows), f"{name}.json": _json(data)}
+
+
+def _value(indicator: Any, key: Header) -> Value | str | None:
+    column, earlier = key
+    if column == "earlier":
+        return indicator.earlier.get(earlier or "")
+    return getattr(indicator, column)  # type: ignore[no-any-return]
+
+
+def _json_key(key: Header) -> str:
+    column, earlier = key
+    return f"earlier:{earlier}" if column == "earlier" else column
+
+
+def _activities(derived: Derived) -> dict[str, bytes]:
+    labels = derived.labels
+    rows, data = [], []
+    for goal in derived.report.assessed_goals():
+        for act in goal.activities:
+            rows.append([goal.number, goal.title, act.text, act.start.isoformat(), act.end.isoformat(),
+                         labels["export_yes" if act.deviation else "export_no"], act.analysis or ""])
+            data.append({"goal": goal.number, "goal_title": goal.title, "text": act.text, "start": act.start.isoformat(),
+                         "end": act.end.isoformat(), "deviation": act.deviation, "analysis": act.analysis})
+    header = [labels["export_goal"], labels["export_goal_title"], labels["activity"], labels["start"], labels["end"],
+              labels["deviation"], labels["analysis"]]
+    name = labels["file_activities"]
+    return {f"{name}.csv": _csv(header, rows), f"{name}.json": _json(data)}
+
+
+def _table(derived: Derived, table: Any) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+    labels = derived.labels
+    places = Decimal(1).scaleb(-table.spec.decimals)
+    rows: list[list[str]] = []
+    items: list[dict[str, Any]] = []
+    group = ""
+    for row in table.rows:
+        if row.kind in ("heading", "sum_heading"):
+            group = row.label
+            continue
+        in_group = row.kind in ("line", "sum_line")
+        figures = {c.key: row.cells[c.key].shown for c in table.columns}
+        rows.append([group if in_group else "", row.label,
+                     *(_excel_number(v.quantize(places)) for v in figures.values()),
+                     *([row.text or ""] if table.spec.text_column else [])])
+        items.append({"group": group if in_group else None, "row": row.label, "kind": row.kind,
+                      "line": row.line.value if row.line else None, **{k: float(v) for k, v in figures.items()},
+                      **({"text": row.text} if table.spec.text_column else {})})
+    header = [labels["export_group"], table.spec.stub or labels["export_row"], *(c.label for c in table.columns),
+              *([table.spec.text_column] if table.spec.text_column else [])]
+    data = {"caption": table.caption, "kind": table.spec.kind.value, "unit": table.unit,
+            "columns": [{"key": c.key, "label": c.label, **({"difference": list(c.difference)} if c.difference else {})}
+                        for c in table.columns],
+            "rows": items}
+    return header, rows, data
+

@@ -10,11 +10,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from render.budget import compute_budget
 from render.chart import budget_chart
-from render.labels import LANGUAGE_TAGS, labels_for
-from render.load import LoadedReport
-from render.model import Assessment, Report
+from render.derive import Derived
+from render.labels import LANGUAGE_TAGS
+from render.tables import ComputedTable
 from render.templates import make_environment
 
 FONT_FACES = (
@@ -71,39 +70,14 @@ def with_fonts(html: str, assets: Assets, embedded: bool = True) -> str:
     return html.replace(FONT_SLOT, _font_css(assets.font_dir, "Open Sans", embedded), 1)
 
 
-def _genitive(name: str) -> str:
-    return name if name.endswith(("s", "x", "z")) else name + "s"
-
-
-def _counts(report: Report, labels: dict[str, str]) -> list[str]:
-    """Derived lines such as '12 av 12 KF:s mål för verksamhetsområdet uppfylls helt'."""
-    areas = [a for d in report.goals for a in d.area_goals]
-    boards = [b for a in areas for b in a.board_goals]
-    past = any(
-        g.assessment in (Assessment.FULLY_PAST, Assessment.PARTLY_PAST, Assessment.NOT_MET_PAST)
-        for g in report.assessed_goals()
-    )
-    template = labels["count_fully_past" if past else "count_fully"]
-    lines = []
-    for goals, what in ((areas, labels["area_goals_plural"]), (boards, labels["board_goals_plural"])):
-        if goals:
-            fully = sum(1 for g in goals if g.assessment is not None and g.assessment.level == "fully")
-            lines.append(template.format(n=fully, total=len(goals), what=what))
-    return lines
-
-
-def render_html(loaded: LoadedReport, assets: Assets, css_extra: str = "", fonts: bool = True) -> str:
+def render_html(derived: Derived, assets: Assets, css_extra: str = "", fonts: bool = True) -> str:
     """Render the whole report as one HTML document (CSS and, unless fonts=False, fonts inline).
 
     With fonts=False the @font-face rules are left as FONT_SLOT for `with_fonts`."""
+    loaded = derived.loaded
     report = loaded.report
-    labels = labels_for(report.locale, report.labels)
-    labels["proposals_heading"] = labels["proposals_heading"].format(
-        forvaltning=report.forvaltning, forvaltning_genitive=_genitive(report.forvaltning)
-    )
-    labels["comparison"] = labels["comparison"].format(comparison_label=report.comparison_label)
+    labels = derived.labels
     env = make_environment(assets.template_dirs, report.locale)
-    budget = compute_budget(report.economy.budget)
     css = "\n".join(
         [
             FONT_SLOT,
@@ -116,15 +90,19 @@ def render_html(loaded: LoadedReport, assets: Assets, css_extra: str = "", fonts
         # An <img> with a data: URI, not inline SVG: a script in an SVG image never runs.
         data = base64.b64encode((loaded.folder / report.theme.logo).read_bytes()).decode("ascii")
         logo = f"data:image/svg+xml;base64,{data}"
+
+    def chart(table: ComputedTable) -> Markup:
+        index = derived.tables.index(table)
+        return budget_chart(table, labels, report.locale, report.theme.primary_colour, f"chart-{index + 1}")
+
     template = env.get_template("report.html")
     html = template.render(
         report=report,
+        derived=derived,
         labels=labels,
         lang=LANGUAGE_TAGS[report.locale],
-        budget=budget,
-        budget_table=report.economy.budget,
-        chart=budget_chart(budget, labels, report.economy.budget.unit, report.locale, report.theme.primary_colour),
-        counts=_counts(report, labels),
+        has_summary=bool(report.summary or derived.counts or any(d.summary for d in report.goals)),
+        chart=chart,
         css=Markup(css),
         logo=logo,
         slug=loaded.slug,

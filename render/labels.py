@@ -1,46 +1,68 @@
-"""Every label the documents print, per locale, in one place.
+"""Every word the documents and exports print, per locale, in one place.
 
-A report picks a locale (`locale: sv`) and may override single labels
-(`labels: {page: Sida}`) for an older house style; templates never hard-code text.
+A label set is the locale's base labels, then the words that differ for the
+writer (a company writes "Bolagets mål" where a nämnd writes "Nämndmål"), then
+the words that differ for the period kind (an annual report's "Utfall"), then a
+report's own overrides (`labels: {page: Sida}`). Templates never hard-code text.
+
+Labels may hold named placeholders such as `{unit}`; `fill` substitutes them and
+nothing else: no attribute access, no indexing, and each label may use only the
+placeholders documented for it in PLACEHOLDERS.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from render.period import PeriodKind, Writer
+
 SV: dict[str, str] = {
-    # page furniture
+    # page furniture and the front page
+    "document_kind": "Tjänsteutlåtande",
     "page": "Sid",
-    "page_of": "{page} ({pages})",
-    "dnr": "Dnr",
+    "reference": "Dnr",
     "date": "Datum",
-    "handlaggare": "Handläggare",
+    "officer": "Handläggare",
     "phone": "Telefon",
     "switchboard": "Växel",
     "to": "Till",
-    "proposals_heading": "{forvaltning_genitive} förslag till beslut",
+    "proposals_heading": "{administration_genitive} förslag till beslut",
     "summary": "Sammanfattning",
     "background": "Bakgrund",
+    "preparation": "Ärendets beredning",
+    "considerations": "{administration_genitive} synpunkter och förslag",
+    "attachments": "Bilagor",
+    "attachment": "Bilaga {n}.",
     "contents": "Innehåll",
     "logo_alt": "{organisation}",
-    # report body
+    # the report body
     "summary_analysis": "Sammanfattande analys",
     "goals_section": "Uppföljning av Kommunfullmäktiges inriktningsmål",
     "goal_overview": "Måluppfyllelse i översikt",
-    "goal_overview_caption": "Bedömning av samtliga mål",
+    "goal_number": "Nr",
     "direction_goal": "KF:s inriktningsmål",
     "area_goal": "KF:s mål för verksamhetsområdet",
     "board_goal": "Nämndmål",
+    "direction_goals_plural": "inriktningsmål",
     "area_goals_plural": "KF:s mål för verksamhetsområdet",
     "board_goals_plural": "nämndmål",
     "goal": "Mål",
     "assessment": "Bedömning",
-    "count_fully": "{n} av {total} {what} uppfylls helt",
-    "count_fully_past": "{n} av {total} {what} uppfylldes helt",
     "analysis": "Analys",
     "expected_result": "Förväntat resultat",
     "economy": "Uppföljning av ekonomi",
+    # derived counts: "8 av 12 nämndmål uppfylls helt, 3 delvis, 1 inte"
+    "count_lead": "{n} av {total} {what} {assessment}",
+    "count_more": "{n} {assessment}",
+    "count_fully": "uppfylls helt",
+    "count_partly": "delvis",
+    "count_not_met": "inte",
+    "count_not_assessed": "bedöms inte",
+    "count_fully_past": "uppfylldes helt",
+    "count_not_assessed_past": "bedömdes inte",
+    "count_pending": "ej bedömda",
     # assessments
     "uppfylls_helt": "Uppfylls helt",
     "uppfylls_delvis": "Uppfylls delvis",
@@ -49,71 +71,130 @@ SV: dict[str, str] = {
     "uppfylldes_helt": "Uppfylldes helt",
     "uppfylldes_delvis": "Uppfylldes delvis",
     "uppfylldes_inte": "Uppfylldes inte",
+    "bedomdes_inte": "Bedömdes inte",
     "not_assessed_yet": "Ej bedömd",
-    # indicator table
-    "indicators_caption": "Indikatorer",
+    # indicator tables
     "indicator": "Indikator",
-    "outcome": "Periodens utfall",
-    "outcome_men": "Utfall män/ pojkar",
-    "outcome_women": "Utfall kvinnor/ flickor",
-    "comparison": "Periodens utfall {comparison_label}",
-    "forecast": "Prognos helår",
-    "target": "Årsmål",
-    "kf_target": "KF:s årsmål",
-    "period": "Period",
-    "kf_indicator": "KF:s indikator",
-    # activity table
-    "activities_caption": "Aktiviteter",
+    "col_outcome": "Periodens utfall",
+    "col_outcome_men": "Utfall män/ pojkar",
+    "col_outcome_women": "Utfall kvinnor/ flickor",
+    "col_previous": "Periodens utfall {comparison}",
+    "col_earlier": "Utfall {period}",
+    "col_forecast": "Prognos helår",
+    "col_target": "Årsmål",
+    "col_council_target": "KF:s årsmål",
+    "col_period": "Period",
+    "comparison": "föregående år",
+    "council_indicator": "KF:s indikator",
+    "council_marker": "KF",
+    # activity tables
     "activity": "Aktivitet",
     "start": "Startdatum",
     "end": "Slutdatum",
     "deviation": "Avvikelse",
     "no_deviation": "Ingen avvikelse",
-    # budget table
-    "budget_caption": "Driftbudget, {unit}",
-    "costs": "Kostnader",
-    "income": "Intäkter",
-    "net": "Netto",
+    # financial tables
+    "unit": "mnkr",
+    "table_operating": "Driftbudget, {unit}",
+    "table_investments": "Investeringar, {unit}",
+    "table_result_transfer": "Resultatöverföring, {unit}",
+    "table_budget_adjustments": "Budgetjusteringar, {unit}",
+    "table_turnover_changes": "Omslutningsförändringar, {unit}",
+    "table_result_statement": "Resultaträkning, {unit}",
+    "table_other": "Tabell, {unit}",
+    "table_text_column": "Kommentar",
+    "line_costs": "Kostnader",
+    "line_income": "Intäkter",
+    "line_net": "Netto",
     "sum_costs": "Summa kostnader",
     "sum_income": "Summa intäkter",
     "sum_net": "Summa netto",
-    "chart_title": "Budget och prognos per verksamhet, netto {unit}",
-    "chart_desc": "Stapeldiagram som jämför justerad budget och prognos för helåret per verksamhet. Siffrorna finns i tabellen ovan.",
+    "investment_costs": "Utgifter",
+    "investment_income": "Inkomster",
+    "investment_sum_costs": "Summa utgifter",
+    "investment_sum_income": "Summa inkomster",
+    "sum_row": "Summa",
+    "sum_row_operating": "Summa drift",
+    "total_row": "Totalt netto inkl investeringar",
+    "col_budget": "Budget {year}",
+    "col_booked": "Bokfört {as_of_short}",
+    "col_table_forecast": "Prognos helår {year}",
+    "col_table_outcome": "Utfall {year}",
+    "col_deviation": "Avvikelse",
+    "col_previous_outcome": "Utfall {previous_year}",
+    "col_previous_budget": "Budget {previous_year}",
+    "chart_title": "{budget} och {compared} per verksamhet, netto {unit}",
+    "chart_desc": "Stapeldiagram som jämför {budget} med {compared} per verksamhet. Siffrorna finns i tabellen ovan.",
     "chart_budget": "Budget",
     "chart_forecast": "Prognos",
+    "chart_outcome": "Utfall",
+    "chart_booked": "Bokfört",
+    "chart_previous_budget": "Budget föregående år",
+    # exports
+    "export_goal": "Mål",
+    "export_goal_title": "Målets titel",
+    "export_unit": "Enhet",
+    "export_missing_reason": "Orsak till saknat utfall",
+    "export_row": "Rad",
+    "export_group": "Grupp",
+    "export_yes": "ja",
+    "export_no": "nej",
+    "file_goals": "mal",
+    "file_indicators": "indikatorer",
+    "file_activities": "aktiviteter",
+    "file_operating": "driftbudget",
+    "file_investments": "investeringar",
+    "file_result_transfer": "resultatoverforing",
+    "file_budget_adjustments": "budgetjusteringar",
+    "file_turnover_changes": "omslutningsforandringar",
+    "file_result_statement": "resultatrakning",
+    "file_other": "tabell",
     # preview
     "preview_errors": "Innehållet har fel; senaste fungerande version visas",
 }
 
 EN: dict[str, str] = {
-    **SV,
+    "document_kind": "Official report",
     "page": "Page",
-    "dnr": "Ref. no.",
+    "reference": "Ref. no.",
     "date": "Date",
-    "handlaggare": "Officer",
+    "officer": "Officer",
     "phone": "Telephone",
     "switchboard": "Switchboard",
     "to": "To",
-    "proposals_heading": "Proposed decision of {forvaltning}",
+    "proposals_heading": "Proposed decision of {administration}",
     "summary": "Summary",
     "background": "Background",
+    "preparation": "Preparation of the matter",
+    "considerations": "Views and proposals of {administration}",
+    "attachments": "Attachments",
+    "attachment": "Attachment {n}.",
     "contents": "Contents",
+    "logo_alt": "{organisation}",
     "summary_analysis": "Summary analysis",
     "goals_section": "Follow-up of the City Council's strategic goals",
     "goal_overview": "Goal attainment at a glance",
-    "goal_overview_caption": "Assessment of every goal",
+    "goal_number": "No.",
     "direction_goal": "City Council strategic goal",
     "area_goal": "City Council goal for the area",
     "board_goal": "Committee goal",
+    "direction_goals_plural": "strategic goals",
     "area_goals_plural": "City Council area goals",
     "board_goals_plural": "committee goals",
     "goal": "Goal",
     "assessment": "Assessment",
-    "count_fully": "{n} of {total} {what} fully met",
-    "count_fully_past": "{n} of {total} {what} were fully met",
     "analysis": "Analysis",
     "expected_result": "Expected result",
     "economy": "Financial follow-up",
+    "count_lead": "{n} of {total} {what} {assessment}",
+    "count_more": "{n} {assessment}",
+    "count_fully": "fully met",
+    "count_partly": "partly",
+    "count_not_met": "not met",
+    "count_not_assessed": "not assessed",
+    "count_fully_past": "were fully met",
+    "count_not_assessed_past": "were not assessed",
+    "count_pending": "not yet assessed",
     "uppfylls_helt": "Fully met",
     "uppfylls_delvis": "Partly met",
     "uppfylls_inte": "Not met",
@@ -121,36 +202,113 @@ EN: dict[str, str] = {
     "uppfylldes_helt": "Was fully met",
     "uppfylldes_delvis": "Was partly met",
     "uppfylldes_inte": "Was not met",
+    "bedomdes_inte": "Was not assessed",
     "not_assessed_yet": "Not yet assessed",
-    "indicators_caption": "Indicators",
     "indicator": "Indicator",
-    "outcome": "Outcome for the period",
-    "outcome_men": "Outcome men/ boys",
-    "outcome_women": "Outcome women/ girls",
-    "comparison": "Outcome {comparison_label}",
-    "forecast": "Full-year forecast",
-    "target": "Annual target",
-    "kf_target": "Council's annual target",
-    "period": "Period",
-    "kf_indicator": "City Council indicator",
-    "activities_caption": "Activities",
+    "col_outcome": "Outcome for the period",
+    "col_outcome_men": "Outcome men/ boys",
+    "col_outcome_women": "Outcome women/ girls",
+    "col_previous": "Outcome {comparison}",
+    "col_earlier": "Outcome {period}",
+    "col_forecast": "Full-year forecast",
+    "col_target": "Annual target",
+    "col_council_target": "Council's annual target",
+    "col_period": "Period",
+    "comparison": "previous year",
+    "council_indicator": "City Council indicator",
+    "council_marker": "CC",
     "activity": "Activity",
     "start": "Start date",
     "end": "End date",
     "deviation": "Deviation",
     "no_deviation": "No deviation",
-    "budget_caption": "Operating budget, {unit}",
-    "costs": "Costs",
-    "income": "Income",
-    "net": "Net",
+    "unit": "SEK m",
+    "table_operating": "Operating budget, {unit}",
+    "table_investments": "Investments, {unit}",
+    "table_result_transfer": "Carry-over of results, {unit}",
+    "table_budget_adjustments": "Budget adjustments, {unit}",
+    "table_turnover_changes": "Changes in turnover, {unit}",
+    "table_result_statement": "Income statement, {unit}",
+    "table_other": "Table, {unit}",
+    "table_text_column": "Comment",
+    "line_costs": "Costs",
+    "line_income": "Income",
+    "line_net": "Net",
     "sum_costs": "Total costs",
     "sum_income": "Total income",
     "sum_net": "Total net",
-    "chart_title": "Budget and forecast per activity, net {unit}",
-    "chart_desc": "Bar chart comparing the adjusted budget with the full-year forecast per activity. The figures are in the table above.",
+    "investment_costs": "Expenditure",
+    "investment_income": "Revenue",
+    "investment_sum_costs": "Total expenditure",
+    "investment_sum_income": "Total revenue",
+    "sum_row": "Total",
+    "sum_row_operating": "Total operations",
+    "total_row": "Total net including investments",
+    "col_budget": "Budget {year}",
+    "col_booked": "Booked {as_of_short}",
+    "col_table_forecast": "Full-year forecast {year}",
+    "col_table_outcome": "Outcome {year}",
+    "col_deviation": "Deviation",
+    "col_previous_outcome": "Outcome {previous_year}",
+    "col_previous_budget": "Budget {previous_year}",
+    "chart_title": "{budget} and {compared} per activity, net {unit}",
+    "chart_desc": "Bar chart comparing {budget} with {compared} per activity. The figures are in the table above.",
     "chart_budget": "Budget",
     "chart_forecast": "Forecast",
+    "chart_outcome": "Outcome",
+    "chart_booked": "Booked",
+    "chart_previous_budget": "Previous year's budget",
+    "export_goal": "Goal",
+    "export_goal_title": "Goal title",
+    "export_unit": "Unit",
+    "export_missing_reason": "Reason for missing outcome",
+    "export_row": "Row",
+    "export_group": "Group",
+    "export_yes": "yes",
+    "export_no": "no",
+    "file_goals": "goals",
+    "file_indicators": "indicators",
+    "file_activities": "activities",
+    "file_operating": "operating-budget",
+    "file_investments": "investments",
+    "file_result_transfer": "carry-over",
+    "file_budget_adjustments": "budget-adjustments",
+    "file_turnover_changes": "turnover-changes",
+    "file_result_statement": "income-statement",
+    "file_other": "table",
     "preview_errors": "The content has errors; the last good version is shown",
+}
+
+# Words that differ by who writes the report.
+_WRITER: dict[str, dict[Writer, dict[str, str]]] = {
+    "sv": {
+        Writer.COMPANY: {
+            "proposals_heading": "Bolagets förslag till beslut",
+            "considerations": "Bolagets synpunkter och förslag",
+            "board_goal": "Bolagets mål",
+            "board_goals_plural": "bolagsmål",
+        },
+    },
+    "en": {
+        Writer.COMPANY: {
+            "proposals_heading": "Proposed decision of the company",
+            "considerations": "Views and proposals of the company",
+            "board_goal": "Company goal",
+            "board_goals_plural": "company goals",
+        },
+    },
+}
+
+# Words that differ by the period kind.
+_PERIOD: dict[str, dict[PeriodKind, dict[str, str]]] = {
+    "sv": {
+        PeriodKind.ANNUAL: {"col_outcome": "Utfall", "col_previous": "Utfall {comparison}"},
+        PeriodKind.PLAN: {"col_previous": "Utfall {comparison}"},
+    },
+    "en": {
+        PeriodKind.ANNUAL: {"col_outcome": "Outcome"},
+        PeriodKind.PLAN: {},
+    },
 }
 
 LOCALES: Mapping[str, Mapping[str, str]] = MappingProxyType({"sv": SV, "en": EN})
@@ -158,9 +316,71 @@ LOCALES: Mapping[str, Mapping[str, str]] = MappingProxyType({"sv": SV, "en": EN}
 LANGUAGE_TAGS = MappingProxyType({"sv": "sv-SE", "en": "en-GB"})
 BABEL_LOCALES = MappingProxyType({"sv": "sv_SE", "en": "en_GB"})
 
+# The placeholders each label may use; a label not listed here takes none.
+_REPORT = ("organisation", "administration", "administration_genitive", "board")
+_YEAR = ("year", "previous_year", "as_of_short")
+PLACEHOLDERS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "proposals_heading": _REPORT,
+    "considerations": _REPORT,
+    "logo_alt": _REPORT,
+    "attachment": ("n",),
+    "count_lead": ("n", "total", "what", "assessment"),
+    "count_more": ("n", "assessment"),
+    "col_previous": ("comparison", *_YEAR),
+    "col_earlier": ("period",),
+    **{key: ("unit", *_YEAR) for key in SV if key.startswith("table_") and key != "table_text_column"},
+    **{key: _YEAR for key in ("col_budget", "col_booked", "col_table_forecast", "col_table_outcome",
+                              "col_deviation", "col_previous_outcome", "col_previous_budget")},
+    "chart_title": ("budget", "compared", "unit"),
+    "chart_desc": ("budget", "compared", "unit"),
+})
 
-def labels_for(locale: str, overrides: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The label set of `locale` with a report's own overrides applied."""
+_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def placeholders(template: str) -> list[str]:
+    """The placeholder names in `template`; ValueError for anything that is not a plain `{name}`."""
+    names: list[str] = []
+    for match in _FIELD.finditer(template):
+        token = match[0]
+        if token in ("{{", "}}"):
+            continue
+        name = match[1]
+        if name is None or not _NAME.fullmatch(name):
+            raise ValueError(f"'{token}' is not a placeholder: write a name such as {{unit}}, or {{{{ and }}}} for a brace")
+        names.append(name)
+    return names
+
+
+def fill(template: str, values: Mapping[str, object]) -> str:
+    """`template` with each `{name}` replaced by str(values[name]); `{{`/`}}` are literal braces."""
+
+    def substitute(match: re.Match[str]) -> str:
+        token = match[0]
+        if token == "{{":
+            return "{"
+        if token == "}}":
+            return "}"
+        name = match[1]
+        if name is None or name not in values:
+            raise ValueError(f"unknown placeholder '{token}' in label '{template}'")
+        return str(values[name])
+
+    return _FIELD.sub(substitute, template)
+
+
+def unknown_placeholders(key: str, template: str) -> list[str]:
+    """Placeholders in `template` that label `key` may not use (raises ValueError if malformed)."""
+    allowed = PLACEHOLDERS.get(key, ())
+    return [name for name in placeholders(template) if name not in allowed]
+
+
+def labels_for(locale: str, writer: Writer = Writer.COMMITTEE, period_kind: PeriodKind = PeriodKind.TERTIAL,
+               overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The unfilled label set of `locale` for a writer and period kind, with a report's overrides."""
     labels = dict(LOCALES[locale])
+    labels.update(_WRITER[locale].get(writer, {}))
+    labels.update(_PERIOD[locale].get(period_kind, {}))
     labels.update(overrides or {})
     return labels

@@ -1,7 +1,9 @@
 """The typed report model (rapportmodell): what a report says, validated; no I/O.
 
-YAML keys map 1:1 to these fields. Unknown keys are errors. Goal numbers
-(1, 1.2, 1.2.1) are derived here, never typed by an author.
+YAML keys are English snake_case and map 1:1 to these fields; unknown keys are
+errors. Enumerated values that are official Swedish terms (uppfylls_helt…) stay
+Swedish and are printed per locale. Goal numbers (1, 1.2, 1.2.1) are derived
+here, never typed by an author; every other derived value lives in render.derive.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from render.budget import BudgetTable
-from render.labels import LOCALES
+from render.period import PeriodKind, Tense, Writer
+from render.tables import FinancialTable
 from render.values import CellValue
 
 Markdown = Annotated[str, Field(description="Markdown text (raw HTML is not allowed).")]
 NonEmpty = Annotated[str, Field(min_length=1)]
+Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
 # Which fields hold Markdown, so checks and renderers treat them as such.
@@ -28,11 +31,14 @@ MARKDOWN_FIELDS = frozenset(
         ("BoardGoal", "analysis"),
         ("BoardGoal", "expected_result"),
         ("AreaGoal", "analysis"),
+        ("DirectionGoal", "analysis"),
         ("DirectionGoal", "summary"),
         ("Section", "text"),
         ("FrontPage", "proposals"),
         ("FrontPage", "summary"),
         ("FrontPage", "background"),
+        ("FrontPage", "preparation"),
+        ("FrontPage", "considerations"),
         ("Report", "summary"),
     }
 )
@@ -45,7 +51,7 @@ class Strict(BaseModel):
 
 
 class Assessment(StrEnum):
-    """Bedömning av måluppfyllelse."""
+    """Bedömning av måluppfyllelse, in the present (tertial) or past (annual) tense."""
 
     FULLY = "uppfylls_helt"
     PARTLY = "uppfylls_delvis"
@@ -54,41 +60,76 @@ class Assessment(StrEnum):
     FULLY_PAST = "uppfylldes_helt"
     PARTLY_PAST = "uppfylldes_delvis"
     NOT_MET_PAST = "uppfylldes_inte"
+    NOT_ASSESSED_PAST = "bedomdes_inte"
 
     @property
     def level(self) -> str:
         """The level without tense: 'fully', 'partly', 'not_met' or 'not_assessed'."""
-        return {
-            "uppfylls_helt": "fully",
-            "uppfylldes_helt": "fully",
-            "uppfylls_delvis": "partly",
-            "uppfylldes_delvis": "partly",
-            "uppfylls_inte": "not_met",
-            "uppfylldes_inte": "not_met",
-            "bedoms_inte": "not_assessed",
-        }[self.value]
+        return _LEVELS[self.value]
+
+    @property
+    def tense(self) -> Tense:
+        """Present ('uppfylls') or past ('uppfylldes')."""
+        return Tense.PAST if self.value in ("uppfylldes_helt", "uppfylldes_delvis", "uppfylldes_inte", "bedomdes_inte") else Tense.PRESENT
+
+    def in_tense(self, tense: Tense) -> Assessment:
+        """The same level in `tense`."""
+        return next(a for a in Assessment if a.level == self.level and a.tense == tense)
+
+
+_LEVELS = {
+    "uppfylls_helt": "fully", "uppfylldes_helt": "fully",
+    "uppfylls_delvis": "partly", "uppfylldes_delvis": "partly",
+    "uppfylls_inte": "not_met", "uppfylldes_inte": "not_met",
+    "bedoms_inte": "not_assessed", "bedomdes_inte": "not_assessed",
+}
+LEVELS = ("fully", "partly", "not_met", "not_assessed")
 
 
 class Indicator(Strict):
-    """Indikator (nyckeltal) with the period's outcome, forecast and targets."""
+    """Indikator (nyckeltal): outcomes, targets and the period; which columns show is the report's choice."""
 
-    name: NonEmpty
-    kf_indicator: bool = Field(False, description="KF:s indikator (marked in the table).")
-    outcome: CellValue = Field(None, description="Periodens utfall.")
+    id: Ident | None = Field(None, description="Stable id, to match the indicator across periods and reports.")
+    name: NonEmpty = Field(description="The indicator's name, e.g. 'Sjukfrånvaro'.")
+    council_indicator: bool = Field(False, description="KF:s indikator (marked in the table).")
+    outcome: CellValue = Field(None, description="Utfall (Periodens utfall).")
+    missing_reason: str | None = Field(None, min_length=1,
+                                       description="Why there is no outcome, e.g. 'Redovisas i VB', 'Utfall saknas'.")
     outcome_men: CellValue = Field(None, description="Utfall män/pojkar.")
     outcome_women: CellValue = Field(None, description="Utfall kvinnor/flickor.")
-    comparison: CellValue = Field(None, description="Periodens utfall in the comparison period (VB 2019).")
-    forecast: CellValue = Field(None, description="Prognos helår.")
+    previous: CellValue = Field(None, description="The outcome of the comparison period (same period last year, or last year).")
+    earlier: dict[str, CellValue] = Field({}, description="Outcomes of earlier periods by their name, e.g. {'2018': 12, '2019': 14}.")
+    forecast: CellValue = Field(None, description="Prognos helår (tertial reports).")
     target: CellValue = Field(None, description="Årsmål.")
-    kf_target: CellValue = Field(None, description="KF:s årsmål.")
-    period: NonEmpty = Field(description="Period, e.g. 'Tertial 1 2020' or '2020'.")
+    council_target: CellValue = Field(None, description="KF:s årsmål.")
+    period: str | None = Field(None, min_length=1, description="Period or periodicity, e.g. 'Tertial 1 2020', '2020', 'Läsår'.")
     analysis: Markdown | None = Field(None, description="Analys shown under the row.")
+
+    @model_validator(mode="after")
+    def _reason_only_without_outcome(self) -> Indicator:
+        if self.missing_reason is not None and self.outcome is not None:
+            raise ValueError("an indicator with an outcome has no missing_reason, expected one of the two")
+        return self
+
+
+IndicatorColumnKey = Literal["outcome", "outcome_men", "outcome_women", "previous", "earlier", "forecast", "target",
+                             "council_target", "period"]
+
+
+class IndicatorColumn(Strict):
+    """An indicator column with its own heading."""
+
+    column: IndicatorColumnKey
+    label: NonEmpty
+
+
+IndicatorColumns = list[IndicatorColumnKey | IndicatorColumn]
 
 
 class Activity(Strict):
     """Aktivitet with its dates and Avvikelse flag."""
 
-    text: NonEmpty
+    text: NonEmpty = Field(description="What the activity is.")
     start: dt.date = Field(description="Startdatum (YYYY-MM-DD).")
     end: dt.date = Field(description="Slutdatum (YYYY-MM-DD).")
     deviation: bool = Field(False, description="Avvikelse: the activity deviates from plan.")
@@ -104,11 +145,13 @@ class Activity(Strict):
         return self
 
 
-class _Numbered(Strict):
-    """A goal with a generated number and a stable anchor."""
+class NumberedGoal(Strict):
+    """A goal with a generated number, a stable anchor and an optional assessment."""
 
-    id: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$", description="Optional stable id for links.")
-    title: NonEmpty
+    id: Ident | None = Field(None, description="Stable id: links, and the KF goal's id across reports.")
+    title: NonEmpty = Field(description="The goal's title.")
+    assessment: Assessment | None = Field(None, description="Bedömning; empty while not yet assessed.")
+    analysis: Markdown | None = Field(None, description="Analys.")
     _number: str = PrivateAttr("")
 
     @property
@@ -122,28 +165,28 @@ class _Numbered(Strict):
         return self.id or "mal-" + self._number.replace(".", "-")
 
 
-class _Goal(_Numbered):
-    """Fields shared by every assessed goal."""
+class Goal(NumberedGoal):
+    """A goal with indicator and activity tables."""
 
-    assessment: Assessment | None = Field(None, description="Bedömning; empty while not yet assessed.")
-    analysis: Markdown | None = Field(None, description="Analys.")
+    indicator_columns: IndicatorColumns | None = Field(
+        None, description="This goal's indicator columns, instead of the report's.")
     indicators: list[Indicator] = []
     activities: list[Activity] = []
 
 
-class BoardGoal(_Goal):
-    """Nämndmål."""
+class BoardGoal(Goal):
+    """Nämndmål (or Bolagets mål)."""
 
     expected_result: Markdown | None = Field(None, description="Förväntat resultat.")
 
 
-class AreaGoal(_Goal):
+class AreaGoal(Goal):
     """KF:s mål för verksamhetsområdet."""
 
     board_goals: list[BoardGoal] = []
 
 
-class DirectionGoal(_Numbered):
+class DirectionGoal(NumberedGoal):
     """KF:s inriktningsmål, with its part of the Sammanfattande analys."""
 
     summary: Markdown | None = Field(None, description="This goal's part of the Sammanfattande analys.")
@@ -151,20 +194,19 @@ class DirectionGoal(_Numbered):
 
 
 class Section(Strict):
-    """A prose section (avsnitt) with optional sub-sections."""
+    """A prose section (avsnitt) with its financial tables and sub-sections."""
 
     title: NonEmpty
     text: Markdown | None = None
+    tables: list[FinancialTable] = Field([], description="Financial tables shown after the text.")
     sections: list[Section] = []
-    budget_table: bool = Field(False, description="Place the budget table after this section's text.")
-    budget_chart: bool = Field(False, description="Place the budget chart after the budget table.")
 
 
 class Economy(Strict):
-    """Uppföljning av ekonomi: the budget table and the economy sections."""
+    """Uppföljning av ekonomi: sections with their financial tables."""
 
-    budget: BudgetTable
-    sections: list[Section]
+    title: str | None = Field(None, min_length=1, description="Defaults to the locale's 'Uppföljning av ekonomi'.")
+    sections: list[Section] = Field(min_length=1)
 
 
 class Person(Strict):
@@ -178,16 +220,19 @@ class Person(Strict):
 class FrontPage(Strict):
     """The tjänsteutlåtande's first page."""
 
-    avdelning: NonEmpty
-    dnr: NonEmpty = Field(description="Diarienummer, e.g. 'KS 2020/0000'.")
+    department: NonEmpty = Field(description="Avdelning, e.g. 'Avdelningen för ekonomi och finans'.")
+    reference: NonEmpty = Field(description="Diarienummer (Dnr), e.g. 'KS 2020/0000'.")
     date: dt.date
-    handlaggare: Person
-    to: NonEmpty = Field(description="The receiving nämnd, e.g. 'Kommunstyrelsen'.")
+    officer: Person = Field(description="Handläggare.")
+    to: NonEmpty = Field(description="The receiving nämnd or styrelse, e.g. 'Kommunstyrelsen'.")
     proposals_heading: str | None = Field(None, description="Defaults to '<Förvaltningens> förslag till beslut'.")
     proposals: list[Markdown] = Field(min_length=1, description="Förslag till beslut, numbered.")
     signatures: list[Person] = Field(min_length=1)
     summary: Markdown = Field(description="Sammanfattning.")
-    background: Markdown = Field(description="Bakgrund.")
+    background: Markdown | None = Field(None, description="Bakgrund.")
+    preparation: Markdown | None = Field(None, description="Ärendets beredning.")
+    considerations: Markdown | None = Field(None, description="Förvaltningens synpunkter och förslag.")
+    attachments: list[NonEmpty] = Field([], description="Bilagor, numbered: 'Tertialrapport 2 2020'.")
 
 
 class Theme(Strict):
@@ -199,40 +244,39 @@ class Theme(Strict):
                              description="File name of an SVG logo in the report folder, e.g. 'logo.svg'.")
     font: str = Field("Open Sans", min_length=1, pattern=r"^[A-Za-z0-9 _-]+$",
                       description="Font family; a font other than the vendored Open Sans needs an @font-face in --styles.")
+    new_page_per_part: bool | None = Field(
+        None, description="Start each main part on a new page; by default only when the report has a front page.")
 
 
 class Report(Strict):
-    """A follow-up report (tertialrapport, verksamhetsberättelse) of one nämnd."""
+    """A follow-up report (tertialrapport, verksamhetsberättelse, verksamhetsplan) of a nämnd or bolag."""
 
     organisation: NonEmpty = Field(description="E.g. 'Stockholms stad'.")
-    web_address: NonEmpty = Field(description="Shown in the page header, e.g. 'start.stockholm'.")
+    web_address: NonEmpty = Field(description="Shown in the page footer, e.g. 'start.stockholm'.")
     address: str | None = None
     switchboard: str | None = Field(None, description="Växel telephone number.")
-    forvaltning: NonEmpty = Field(description="Förvaltning, e.g. 'Stadsledningskontoret'.")
-    board: NonEmpty = Field(description="Nämnd, e.g. 'Kommunstyrelsen'.")
-    document_kind: NonEmpty = "Tjänsteutlåtande"
+    administration: NonEmpty = Field(description="Förvaltning (or the company), e.g. 'Stadsledningskontoret'.")
+    board: NonEmpty = Field(description="Nämnd or styrelse, e.g. 'Kommunstyrelsen'.")
+    writer: Writer = Field(Writer.COMMITTEE, description="committee (facknämnd), district_committee or company (bolag).")
+    document_kind: str | None = Field(None, min_length=1, description="Defaults to the locale's 'Tjänsteutlåtande'.")
     title: NonEmpty
-    period: NonEmpty = Field(description="E.g. 'Tertial 1 2020'.")
+    period_kind: PeriodKind = Field(description="tertial, interim (T2 med delårsbokslut), annual or plan.")
+    period: NonEmpty = Field(description="E.g. 'Tertial 1 2020', 'Verksamhetsåret 2020'.")
     year: int = Field(ge=1900, le=2200)
-    comparison_label: NonEmpty = Field(description="The comparison period, e.g. 'VB 2019'.")
+    comparison_label: str | None = Field(None, min_length=1,
+                                         description="The comparison period in headings, e.g. 'VB 2019'.")
     as_of: dt.date = Field(description="The date the figures refer to.")
     locale: Literal["sv", "en"] = Field("sv", description="Language of the document labels.")
     labels: dict[str, str] = Field({}, description="Override single labels, e.g. {page: Sida}.")
     theme: Theme = Field(default_factory=lambda: Theme())
     front_page: FrontPage | None = None
     table_of_contents: bool = Field(False, description="Print an Innehåll with page numbers after the front page.")
-    summary: Markdown = Field(description="Sammanfattande analys: the opening text.")
-    goals: list[DirectionGoal] = Field(min_length=1)
-    economy: Economy
+    summary: Markdown | None = Field(None, description="Sammanfattande analys: the opening text.")
+    indicator_columns: IndicatorColumns | None = Field(
+        None, description="Indicator columns of every table; defaults by period kind.")
+    goals: list[DirectionGoal] = []
+    economy: Economy | None = None
     sections: list[Section] = []
-
-    @field_validator("labels")
-    @classmethod
-    def _known_labels(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(LOCALES["sv"]))
-        if unknown:
-            raise ValueError(f"unknown label '{unknown[0]}', expected one of: {', '.join(LOCALES['sv'])}")
-        return value
 
     @model_validator(mode="after")
     def _number_goals(self) -> Report:
@@ -244,11 +288,16 @@ class Report(Strict):
                     board._number = f"{i}.{j}.{k}"
         return self
 
-    def assessed_goals(self) -> list[_Goal]:
-        """Every KF-mål and nämndmål in document order."""
-        out: list[_Goal] = []
+    def all_goals(self) -> list[NumberedGoal]:
+        """Every goal of every level in document order, inriktningsmål included."""
+        out: list[NumberedGoal] = []
         for direction in self.goals:
+            out.append(direction)
             for area in direction.area_goals:
                 out.append(area)
                 out.extend(area.board_goals)
         return out
+
+    def assessed_goals(self) -> list[Goal]:
+        """Every KF-mål and nämndmål in document order: the goals with indicator and activity tables."""
+        return [goal for goal in self.all_goals() if isinstance(goal, Goal)]

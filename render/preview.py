@@ -147,8 +147,8 @@ class PreviewServer:
             started = time.perf_counter()
             good: str | None
             try:
-                loaded, warnings = validate_report(self.folder)
-                good = render_html(loaded, self.assets)
+                derived, warnings = validate_report(self.folder)
+                good = render_html(derived, self.assets)
                 problems = [str(p) for p in warnings]
                 failed = False
             # Whatever the content or a template does wrong, the server stays up and says so.

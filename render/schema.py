@@ -27,7 +27,7 @@ def content_schema(kind: str) -> dict[str, Any]:
     if kind == "report":
         props = schema["properties"]
         props["goals"]["items"] = _include(props["goals"]["items"], props["goals"]["items"])
-        props["economy"] = _include(props["economy"], {"$ref": props["economy"]["$ref"]})
+        props["economy"] = _include(props["economy"], props["economy"])
         props["sections"]["items"] = _include(props["sections"]["items"], props["sections"]["items"])
     schema["$schema"] = _DIALECT
     schema["$id"] = f"https://tul.invalid/schema/{kind}.schema.json"

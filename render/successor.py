@@ -1,7 +1,7 @@
 """`tul new`: start the next period's report from the previous one.
 
-Goals, indicators, targets and activities are kept; outcomes, forecasts,
-analyses, assessments and deviations are emptied; period labels move on.
+Goals, indicators, targets, activities and budgets are kept; outcomes, forecasts,
+analyses, assessments, deviations and booked figures are emptied; period labels move on.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from typing import Any
 
 from render.errors import ReportError
 from render.model import Report
+from render.period import PeriodKind
 
 _TERTIAL = re.compile(r"^(?P<word>\S+) (?P<n>[123]) (?P<year>\d{4})$")
 _TERTIAL_END = {1: (4, 30), 2: (8, 31), 3: (12, 31)}
@@ -50,29 +51,24 @@ def successor_data(report: Report, period: str | None = None, as_of: dt.date | N
     data["as_of"] = new_as_of
     data["year"] = new_as_of.year
     data["title"] = report.title.replace(_short(report.period), _short(new_period))
-    data["summary"] = ""
+    data.pop("summary", None)
+    match = _TERTIAL.match(new_period)
+    if match and report.period_kind in (PeriodKind.TERTIAL, PeriodKind.INTERIM):
+        # Tertialrapport 2 comes with the delårsbokslut.
+        data["period_kind"] = PeriodKind.INTERIM if match["n"] == "2" else PeriodKind.TERTIAL
     if "front_page" in data:
         data["front_page"]["date"] = new_as_of
-    for direction in data["goals"]:
+    for direction in data.get("goals", []):
         direction.pop("summary", None)
+        direction.pop("assessment", None)
+        direction.pop("analysis", None)
         for area in direction.get("area_goals", []):
             _empty_goal(area, report.period, new_period)
             for board in area.get("board_goals", []):
                 _empty_goal(board, report.period, new_period)
-    budget = data["economy"]["budget"]
-    old_stamp = report.as_of.strftime("%y%m%d")
-    budget["columns"]["booked"] = budget["columns"]["booked"].replace(old_stamp, new_as_of.strftime("%y%m%d"))
-    for group in [*budget.get("groups", []), *budget.get("projects", []), *([budget["investments"]] if "investments" in budget else [])]:
-        group.pop("stated", None)
-        for line in ("costs", "income"):
-            group[line]["booked"] = 0
-            group[line]["forecast"] = group[line]["budget"]
-    budget.pop("sum_stated", None)
-    budget.pop("total_stated", None)
-    for section in data["economy"]["sections"]:
-        _empty_section(section)
-    for section in data.get("sections", []):
-        _empty_section(section)
+    old_stamp, new_stamp = report.as_of.strftime("%y%m%d"), new_as_of.strftime("%y%m%d")
+    for section in [*(data["economy"]["sections"] if "economy" in data else []), *data.get("sections", [])]:
+        _empty_section(section, old_stamp, new_stamp)
     return data
 
 
@@ -80,16 +76,36 @@ def _empty_goal(goal: dict[str, Any], old_period: str, new_period: str) -> None:
     goal.pop("assessment", None)
     goal.pop("analysis", None)
     for indicator in goal.get("indicators", []):
-        for key in ("outcome", "outcome_men", "outcome_women", "comparison", "forecast", "analysis"):
+        for key in ("outcome", "missing_reason", "outcome_men", "outcome_women", "previous", "forecast", "analysis"):
             indicator.pop(key, None)
-        if indicator["period"] == old_period:
+        if indicator.get("period") == old_period:
             indicator["period"] = new_period
     for activity in goal.get("activities", []):
         activity.pop("deviation", None)
         activity.pop("analysis", None)
 
 
-def _empty_section(section: dict[str, Any]) -> None:
+def _empty_section(section: dict[str, Any], old_stamp: str, new_stamp: str) -> None:
     section.pop("text", None)
+    for table in section.get("tables", []):
+        _empty_table(table, old_stamp, new_stamp)
     for sub in section.get("sections", []):
-        _empty_section(sub)
+        _empty_section(sub, old_stamp, new_stamp)
+
+
+def _empty_table(table: dict[str, Any], old_stamp: str, new_stamp: str) -> None:
+    """Budgets kept; booked figures and outcomes start at 0; the forecast starts at the budget."""
+    for column in table.get("columns", []):
+        if "label" in column:
+            column["label"] = column["label"].replace(old_stamp, new_stamp)
+    for row in table["rows"]:
+        row.pop("stated", None)
+        for line in ("costs", "income", "net"):
+            figures = row.get(line)
+            if not figures:
+                continue
+            for key in ("booked", "outcome"):
+                if key in figures:
+                    figures[key] = 0
+            if "forecast" in figures and "budget" in figures:
+                figures["forecast"] = figures["budget"]

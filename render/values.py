@@ -8,12 +8,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
-# "8 st", "100,5 %", "1 080 ton CO2", "+/- 1 %", "-7,0", "90%", "0,1 mnkr".
+# "8 st", "100,5 %", "1 080 ton CO2", "+/- 1 %", "+/-1 %", "+5 %", "-7,0", "90%", "0,1 mnkr".
+# A prefix ("+/-", "±", an explicit "+") is kept exactly as typed, spacing included.
 # Thousands may be separated by a space or a no-break space; the decimal mark is
 # a comma (as authors type it) or a point (as YAML numbers arrive).
 _NUMBER = re.compile(
-    r"""^(?P<prefix>\+/-|±)?\s*
-        (?P<sign>[-−+])?
+    r"""^(?P<prefix>(?:\+/-|±)[ \u00a0]*|\+)?
+        (?P<sign>[-−])?
         (?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)
         (?:[,.](?P<frac>\d+))?
         \s*(?P<unit>[^\d\s].*)?$""",
@@ -47,7 +48,7 @@ class Value(BaseModel):
         text = digits.replace(".", ",")
         if self.unit:
             text += " " + self.unit
-        return f"{self.prefix} {text}" if self.prefix else text
+        return self.prefix + text
 
     def to_json(self) -> Any:
         """Plain JSON: numbers as numbers, with their unit beside them."""
@@ -58,7 +59,7 @@ class Value(BaseModel):
         if self.unit:
             out["unit"] = self.unit
         if self.prefix:
-            out["prefix"] = self.prefix
+            out["prefix"] = self.prefix.strip()
         return out
 
 
@@ -87,7 +88,7 @@ def parse_value(raw: Any) -> Any:
                 number = Decimal(f"{sign}{digits}.{frac}" if frac else f"{sign}{digits}")
             except InvalidOperation:  # pragma: no cover - the pattern admits digits only
                 return Value(text=text)
-            prefix = "+/-" if match["prefix"] else ""
+            prefix = (match["prefix"] or "").replace("\u00a0", " ")
             return Value(number=number, places=len(frac), unit=(match["unit"] or "").strip(), prefix=prefix)
         return Value(text=text)
     raise ValueError(f"expected a number or a text, got {type(raw).__name__}")

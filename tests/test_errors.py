@@ -28,7 +28,7 @@ def test_warning_passes_without_strict(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CI", raising=False)
     result = CliRunner().invoke(main, ["check", "--content", ".", "budget_mismatch"])
     assert result.exit_code == 0, result.output
-    assert ": warning: budget Förvaltningen / net budget" in result.output
+    assert ": warning: Driftbudget, mnkr: Förvaltningen / net budget" in result.output
 
 
 def test_ci_turns_strict_on(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,7 +36,7 @@ def test_ci_turns_strict_on(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CI", "true")
     result = CliRunner().invoke(main, ["check", "--content", ".", "budget_mismatch"])
     assert result.exit_code == 1
-    assert ": error: budget" in result.output
+    assert ": error: Driftbudget, mnkr: Förvaltningen / net budget" in result.output
 
 
 def test_all_problems_of_a_run_at_once(tmp_path: Path) -> None:

@@ -12,8 +12,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from render.budget import compute_budget
-from render.build import STAMP_FILE, select_shard
+from render.build import STAMP_FILE, select_shard, validate_report
 from render.cli import main
 from render.load import Positions, load_report, load_yaml_file
 from render.schema import SCHEMA_KINDS, schema_text
@@ -21,15 +20,16 @@ from render.schema import SCHEMA_KINDS, schema_text
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _rows(loaded) -> dict[tuple[str, str], list[str]]:
-    from render.templates import format_number
+def _rows(folder: Path) -> dict[tuple[str, str], list[str]]:
+    from render.format import format_number
 
+    derived, _ = validate_report(folder)
     out, heading = {}, ""
-    for row in compute_budget(loaded.report.economy.budget).rows:
-        if row.kind == "group":
+    for row in derived.tables[0].rows:
+        if row.kind in ("heading", "sum_heading"):
             heading = row.label
             continue
-        out[(heading, row.line)] = [format_number(row.cells[c].shown, 1) for c in ("budget", "booked", "forecast", "deviation")]
+        out[(heading, str(row.line))] = [format_number(row.cells[c].shown, 1) for c in ("budget", "booked", "forecast", "deviation")]
     return out
 
 
@@ -38,7 +38,7 @@ def test_raising_one_budget_figure_flows_through(content_copy: Path) -> None:
     text = economy.read_text(encoding="utf-8")
     assert text.count("714.3") == 2  # SLK Kostnader budget and prognos
     economy.write_text(text.replace("budget: 714.3", "budget: 724.3", 1), encoding="utf-8")
-    rows = _rows(load_report(content_copy))
+    rows = _rows(content_copy)
     nbsp = "\u00a0"
     assert rows[("SLK", "costs")] == ["724,3", "226,0", "714,3", "10,0"]
     assert rows[("SLK", "net")] == ["583,5", "181,4", "610,5", "-27,0"]
@@ -53,7 +53,7 @@ def test_stated_figure_that_no_longer_adds_up_is_flagged(content_copy: Path) -> 
     result = CliRunner().invoke(main, ["check", "--content", str(content_copy.parent), "--no-strict"])
     assert result.exit_code == 0
     assert "ekonomi.yaml:" in result.output
-    assert "warning: budget Summa drift / costs booked: stated 712,1 but the figures add up to 722,0" in result.output
+    assert "warning: Driftbudget, mnkr: Summa drift / costs booked: stated 712,1 but the figures add up to 722,0" in result.output
 
 
 def test_default_content_passes_strict_check(default_report_dir: Path) -> None:
@@ -67,14 +67,19 @@ def test_export_csv_and_json(tmp_path: Path, default_report_dir: Path) -> None:
     raw = (tmp_path / "ks-t1-2020" / "indikatorer.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    sick = next(r for r in rows if r[2] == "Sjukfrånvaro")
-    assert sick[4] == "2,5" and sick[11] == "%"
+    assert rows[0][4:13] == ["Periodens utfall", "Utfall män/ pojkar", "Utfall kvinnor/ flickor",
+                             "Periodens utfall VB 2019", "Prognos helår", "Årsmål", "KF:s årsmål", "Period", "Enhet"]
+    sick = dict(zip(rows[0], next(r for r in rows if r[2] == "Sjukfrånvaro"), strict=True))
+    assert sick["Periodens utfall"] == "2,5" and sick["Enhet"] == "%" and sick["Period"] == "Tertial 1 2020"
     data = json.loads((tmp_path / "ks-t1-2020" / "indikatorer.json").read_text(encoding="utf-8"))
     sick_json = next(r for r in data if r["name"] == "Sjukfrånvaro")
     assert sick_json["outcome"] == {"value": 2.5, "unit": "%"}
-    budget = json.loads((tmp_path / "ks-t1-2020" / "budget.json").read_text(encoding="utf-8"))
-    assert {"group": "Summa drift", "line": "Summa kostnader", "budget": 2351.0, "booked": 712.1,
-            "forecast": 2321.0, "deviation": 30.0, "unit": "mnkr"} in budget
+    budget = json.loads((tmp_path / "ks-t1-2020" / "driftbudget.json").read_text(encoding="utf-8"))
+    assert budget["unit"] == "mnkr" and budget["caption"] == "Driftbudget, mnkr"
+    assert {"group": "Summa drift", "row": "Summa kostnader", "kind": "sum_line", "line": "costs", "budget": 2351.0,
+            "booked": 712.1, "forecast": 2321.0, "deviation": 30.0} in budget["rows"]
+    header = (tmp_path / "ks-t1-2020" / "driftbudget.csv").read_bytes().decode("utf-8-sig").splitlines()[0]
+    assert header == "Grupp;Stadsledningskontoret;Justerad budget 2020;Bokfört 200430;Prognos Helår 2020;Avvikelse budget/prognos"
     activities = (tmp_path / "ks-t1-2020" / "aktiviteter.csv").read_bytes()
     assert activities.count(b"\r\n") >= 83
 
