@@ -309,7 +309,7 @@ class _Deriver:
         for item in spec if spec is not None else default_indicator_columns(self.report.period_kind):
             key, label = (item.column, item.label) if isinstance(item, IndicatorColumn) else (item, None)
             keys.append((key, label))
-        out = []
+        out: list[IndicatorColumnView] = []
         for key, label in keys:
             if key == "earlier":
                 periods = list(dict.fromkeys(name for ind in indicators for name in ind.earlier))
