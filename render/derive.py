@@ -176,6 +176,7 @@ class _Deriver:
 
     def _labels(self) -> dict[str, str]:
         report = self.report
+        overrides = {}
         for key, text in report.labels.items():
             if key not in LOCALES["sv"]:
                 hint = difflib.get_close_matches(key, list(LOCALES["sv"]), n=1, cutoff=0.6)
@@ -191,17 +192,16 @@ class _Deriver:
                 allowed = ", ".join("{" + name + "}" for name in PLACEHOLDERS.get(key, ())) or "none"
                 self.problem(("labels", key), "error",
                              f"labels.{key}: unknown placeholder '{{{wrong[0]}}}', expected only: {allowed}")
-        overrides = {k: v for k, v in report.labels.items() if k in LOCALES["sv"]}
+                continue
+            overrides[key] = text  # only a valid override is used: the others are reported above
         labels = labels_for(report.locale, report.writer, report.period_kind, overrides)
         values = self._report_values(labels)
-        filled = {}
+        filled: dict[str, str] = {}
         for key, text in labels.items():
-            try:
-                names = set(placeholders(text))
-            except ValueError:
-                filled[key] = text  # reported above
-                continue
-            filled[key] = fill(text, values) if names and names <= set(values) and names <= set(PLACEHOLDERS.get(key, ())) else text
+            names = set(placeholders(text))
+            documented = set(PLACEHOLDERS.get(key, ()))
+            # Report-level placeholders are filled now; row-level ones ({n}, {unit}…) where they are used.
+            filled[key] = fill(text, values) if names and names <= set(values) and names <= documented else text
         if report.document_kind:
             filled["document_kind"] = report.document_kind
         return filled

@@ -7,16 +7,23 @@ they would break the document's heading outline (tul numbers the sections).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
-_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
+from render.values import parse_value
+
+# CommonMark plus GFM pipe tables (sjukfrånvaro per grupp, intern kontroll…); raw HTML and images off.
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").disable("image")
 # A second parser that recognises raw HTML, only to warn about it.
-_PROBE = MarkdownIt("commonmark", {"html": True})
+_PROBE = MarkdownIt("commonmark", {"html": True}).enable("table")
+# A line an author meant as a table row: it starts and ends with a pipe.
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,50 @@ def render_markdown(text: str | None) -> Markup:
     """Render Markdown to HTML that is safe to put in a template unescaped."""
     if not text:
         return Markup("")
-    return Markup(_MD.render(text))
+    tokens = _MD.parse(text)
+    _tag_tables(tokens)
+    return Markup(_MD.renderer.render(tokens, _MD.options, {}))
+
+
+def _tag_tables(tokens: list[Token]) -> None:
+    """Make a Markdown table read like tul's own: scoped column headers, the first cell of a
+    row as its row header, numbers right-aligned."""
+    in_body = False
+    first_in_row = False
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            token.attrSet("class", "prose-table")
+        elif token.type in ("tbody_open", "tbody_close"):
+            in_body = token.type == "tbody_open"
+        elif token.type == "tr_open":
+            first_in_row = True
+        elif token.type == "th_open":
+            token.attrSet("scope", "col")
+        elif token.type == "td_open" and in_body:
+            if first_in_row:
+                token.tag = "th"
+                token.attrSet("scope", "row")
+                _close_as(tokens, index, "th")
+            elif _is_number(tokens[index + 1]):
+                token.attrSet("class", "num")
+            first_in_row = False
+
+
+def _close_as(tokens: list[Token], start: int, tag: str) -> None:
+    for token in tokens[start + 1:]:
+        if token.type == "td_close":
+            token.tag = tag
+            return
+
+
+def _is_number(token: Token) -> bool:
+    if token.type != "inline" or not token.content.strip():
+        return False
+    try:
+        value = parse_value(token.content)
+    except ValueError:
+        return False
+    return value is not None and value.is_number
 
 
 def check_markdown(text: str | None) -> list[MarkdownIssue]:
@@ -59,4 +109,10 @@ def check_markdown(text: str | None) -> list[MarkdownIssue]:
                 if child.type == "image":
                     issues.append(MarkdownIssue(line, "error",
                                                 "images are not allowed in a text, expected plain paragraphs"))
+            rows = [i for i, row in enumerate(token.content.split("\n")) if _PIPE_ROW.match(row)]
+            if rows:  # meant as a table, printed as literal pipes
+                issues.append(MarkdownIssue(line + rows[0], "warning",
+                                            "this looks like a table but Markdown cannot read it as one, expected a "
+                                            "header row, then a row such as '| --- | --- |' with as many cells, "
+                                            "then the data rows, with a blank line before the table"))
     return issues

@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from render.period import PeriodKind, Tense, Writer
 from render.tables import FinancialTable
@@ -21,6 +21,8 @@ from render.values import CellValue
 Markdown = Annotated[str, Field(description="Markdown text (raw HTML is not allowed).")]
 NonEmpty = Annotated[str, Field(min_length=1)]
 Ident = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+# A year written as a number (period: 2021) is the text '2021'.
+YearOrText = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
 
 
 # Which fields hold Markdown, so checks and renderers treat them as such.
@@ -102,7 +104,7 @@ class Indicator(Strict):
     forecast: CellValue = Field(None, description="Prognos helår (tertial reports).")
     target: CellValue = Field(None, description="Årsmål.")
     council_target: CellValue = Field(None, description="KF:s årsmål.")
-    period: str | None = Field(None, min_length=1, description="Period or periodicity, e.g. 'Tertial 1 2020', '2020', 'Läsår'.")
+    period: YearOrText | None = Field(None, min_length=1, description="Period or periodicity, e.g. 'Tertial 1 2020', 2020, 'Läsår'.")
     analysis: Markdown | None = Field(None, description="Analys shown under the row.")
 
     @model_validator(mode="after")
