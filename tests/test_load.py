@@ -85,3 +85,14 @@ def test_values_parse(raw: object, number: Decimal, unit: str, places: int) -> N
 def test_text_value() -> None:
     assert parse_value("Tas fram av nämnd").text == "Tas fram av nämnd"
     assert parse_value("") is None
+
+
+@pytest.mark.parametrize(("raw", "printed"), [("+/-1 %", "+/-1\u00a0%"), ("+/- 1 %", "+/-\u00a01\u00a0%"),
+                                              ("+5 %", "+5\u00a0%"), ("90%", "90\u00a0%"), ("-7,0", "-7,0")])
+def test_values_keep_the_authors_prefix(raw: str, printed: str) -> None:
+    """'+/-1 %' stays '+/-1 %'; '90%' is printed '90 %' alike in PDF, HTML and export (which keeps the unit apart)."""
+    from render.format import format_value
+
+    value = parse_value(raw)
+    assert format_value(value) == printed
+    assert value.to_author() == raw.replace("90%", "90 %")
