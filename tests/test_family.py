@@ -252,3 +252,22 @@ def test_a_plan_has_targets_and_no_assessments(tmp_path: Path) -> None:
     assert table is not None
     assert [c.label for c in table.columns] == ["Outcome previous year", "Annual target", "Council's annual target", "Period"]
     assert [c.label for c in derived.tables[0].columns] == ["Budget 2020", "Budget 2019"]
+
+
+def test_markdown_tables_are_tagged_tables(built: Path) -> None:
+    """Every HTML table, Markdown ones included, is one Table in the PDF's structure tree, with every TH."""
+    import pikepdf
+
+    html = (built / "sdn-norr-t2-2021" / "index.html").read_text(encoding="utf-8")
+    with pikepdf.open(built / "sdn-norr-t2-2021" / "sdn-norr-t2-2021.pdf") as pdf:
+        tags: list[str] = []
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            node = stack.pop()
+            kids = node.get("/K")
+            for kid in (kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    tags.append(str(kid.S))
+                    stack.append(kid)
+    assert tags.count("/Table") == html.count("<table")
+    assert tags.count("/TH") == html.count("<th ")
