@@ -169,6 +169,15 @@ def _light(folder: Path) -> _Light:
                   as_of if isinstance(as_of, dt.date) else None)
 
 
+def consolidates_others(folder: Path) -> bool:
+    """True for a consolidated report (its report.yaml names reports to consolidate)."""
+    try:
+        raw = (folder / REPORT_FILE).read_bytes()
+    except OSError:
+        return False
+    return b"consolidates" in raw and bool(_light(folder).patterns)
+
+
 def related_folders(folder: Path) -> list[Path]:
     """Every report folder whose content `folder`'s output depends on (for build fingerprints)."""
     try:
