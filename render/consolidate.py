@@ -293,10 +293,12 @@ class _Consolidator:
                            f"by id{self._suggest(goal)}")
                 continue
             if goal.id not in self.city:
+                # The title says best which goal was meant; else the nearest id.
                 close = difflib.get_close_matches(goal.id, list(self.city), n=1, cutoff=0.6)
+                hint = self._suggest(goal) if self._titled(goal) or not close else f", did you mean '{close[0]}'?"
                 self.there(goal.where, "error",
-                           f"unknown KF goal id '{goal.id}': the consolidated report {self._name()} has no such KF goal"
-                           + (f", did you mean '{close[0]}'?" if close else self._suggest(goal)))
+                           f"unknown KF goal id '{goal.id}': the consolidated report {self._name()} has no such KF "
+                           f"goal{hint}")
                 continue
             city_goal, level, parent = self.city[goal.id]
             if level != goal.level:
@@ -321,13 +323,19 @@ class _Consolidator:
     def _name(self) -> str:
         return f"'{self.report.board}: {self.report.title}'"
 
-    def _suggest(self, goal: GoalEntry) -> str:
-        """', expected e.g. id: kf-1-2 (…)': the city's goal of that level with the closest title."""
+    def _titled(self, goal: GoalEntry) -> str | None:
+        """The id of the city's goal of that level whose title is closest to `goal`'s, if one is close."""
         candidates = {g.title: goal_id for goal_id, (g, level, _) in self.city.items() if level == goal.level}
         close = difflib.get_close_matches(goal.title, list(candidates), n=1, cutoff=0.6)
-        if close:
-            return f", expected id: {candidates[close[0]]} ('{close[0]}')"
-        return ", expected one of: " + ", ".join(candidates.values()) if candidates else ""
+        return candidates[close[0]] if close else None
+
+    def _suggest(self, goal: GoalEntry) -> str:
+        """', expected id: kf-1-2 (…)': the city's goal of that level with the closest title, or every id."""
+        match = self._titled(goal)
+        if match is not None:
+            return f", expected id: {match} ('{self.city[match][0].title}')"
+        ids = [goal_id for goal_id, (_, level, _) in self.city.items() if level == goal.level]
+        return ", expected one of: " + ", ".join(ids) if ids else ""
 
     # -- counts per KF goal ----------------------------------------------------------
 
@@ -506,7 +514,7 @@ class _Consolidator:
             columns = [labels["chart_budget"], labels[f"chart_{budget.compared}"], labels["col_deviation"]]
             lines = [DigestLine(line.name, line.budget, line.compared, line.budget - line.compared)
                      for line in budget.lines]
-            lines.append(DigestLine(labels["history_bottom_line"], budget.budget, budget.value,
+            lines.append(DigestLine(budget.label or labels["history_bottom_line"], budget.budget, budget.value,
                                     budget.budget - budget.value, bottom=True))
             locale, places = self.report.locale, budget.decimals
             text = fill(self.labels["city_digest_budget"], {

@@ -93,6 +93,7 @@ class BudgetEntry:
     value: Decimal
     lines: list[BudgetLine]
     where: Where
+    label: str = ""  # the bottom line's own words, e.g. 'Summa nämndens verksamhet'
 
 
 @dataclass
@@ -147,8 +148,13 @@ def budget_entry(table: ComputedTable, where: Where) -> BudgetEntry | None:
     if compared not in ("forecast", "outcome"):
         return None
     lines = [BudgetLine(name, cells[Line.NET][budget].shown, cells[Line.NET][compared].shown) for name, cells in table.groups]
+    label, heading = "", ""
+    for row in table.rows:
+        heading = row.label if row.kind == "sum_heading" else heading
+        if row.cells is bottom:
+            label = heading if row.kind == "sum_line" else row.label
     return BudgetEntry(table.caption, table.spec.id, table.unit, table.spec.decimals, compared,
-                       bottom[budget].shown, bottom[compared].shown, lines, where)
+                       bottom[budget].shown, bottom[compared].shown, lines, where, label)
 
 
 _ADAPTER: TypeAdapter[Contribution] = TypeAdapter(Contribution)

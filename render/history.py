@@ -30,10 +30,10 @@ def period_label(period_kind: str, period: str, year: int, labels: dict[str, str
         match = _TERTIAL_NUMBER.search(period)
         if not match:
             return period
-        return fill(labels["history_tertial"], {"n": match[1], "year": year})
+        return fill(labels["history_tertial"], {"n": match[1], "period_year": year})
     if kind == PeriodKind.INTERIM:
-        return fill(labels["history_tertial"], {"n": 2, "year": year})
-    return fill(labels[f"history_{kind.value}"], {"year": year})
+        return fill(labels["history_tertial"], {"n": 2, "period_year": year})
+    return fill(labels[f"history_{kind.value}"], {"period_year": year})
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,7 @@ def _budget_history(predecessors: list[Contribution], labels: dict[str, str], cu
             line = next((x for x in entry.lines if x.name == name), None)
             values.append(line.compared if line else None)
         rows.append(BudgetHistoryRow(name, values))
-    rows.append(BudgetHistoryRow(labels["history_bottom_line"], [entry.value for _, entry in entries], bottom=True))
+    rows.append(BudgetHistoryRow(current.label or labels["history_bottom_line"], [entry.value for _, entry in entries],
+                                 bottom=True))
     return BudgetHistory(fill(labels["history_budget_caption"], {"unit": current.unit}), labels["history_budget_stub"],
                          current.unit, current.decimals, columns, rows)
