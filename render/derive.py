@@ -342,27 +342,28 @@ class _Deriver:
             if isinstance(goal, DirectionGoal) or not goal.indicators:
                 continue
             spec = goal.indicator_columns or report.indicator_columns
-            columns = self._indicator_columns(spec, goal.indicators)
+            columns = self._indicator_columns(spec, goal)
             shown = {c.key for c in columns}
-            if "earlier" not in shown and any(self._earlier(i) != i.earlier for i in goal.indicators):
+            if "earlier" not in shown and any(self._earlier(i, goal) != i.earlier for i in goal.indicators):
                 hidden_history = True
             rows: list[tuple[Indicator, list[IndicatorCell]]] = []
             for index, indicator in enumerate(goal.indicators):
                 self._hidden_values(indicator, shown, (*path, "indicators", index))
-                rows.append((indicator, [self._indicator_cell(indicator, column) for column in columns]))
+                rows.append((indicator, [self._indicator_cell(indicator, column, goal) for column in columns]))
             self.indicators[id(goal)] = IndicatorTable(columns, rows)
         if hidden_history:
             self.problem(("indicator_columns",) if report.indicator_columns is not None else ("predecessors",), "warning",
                          "the predecessors' outcomes are not shown: indicator_columns has no 'earlier' column; add "
                          "'earlier' to indicator_columns (of the report or of the goal)")
 
-    def _earlier(self, indicator: Indicator) -> dict[str, Value]:
+    def _earlier(self, indicator: Indicator, goal: Goal) -> dict[str, Value]:
         """Outcomes of earlier periods: the predecessors', and those the author typed (which win)."""
         if self.history is None:
             return indicator.earlier  # type: ignore[return-value]
-        return {**self.history.earlier(indicator), **indicator.earlier}  # type: ignore[dict-item]
+        return {**self.history.earlier(indicator, goal.number), **indicator.earlier}  # type: ignore[dict-item]
 
-    def _indicator_columns(self, spec: IndicatorColumns | None, indicators: list[Indicator]) -> list[IndicatorColumnView]:
+    def _indicator_columns(self, spec: IndicatorColumns | None, goal: Goal) -> list[IndicatorColumnView]:
+        indicators = goal.indicators
         keys: list[tuple[str, str | None]] = []
         defaults = default_indicator_columns(self.report.period_kind)
         if spec is None and self.history is not None and self.history.periods and "earlier" not in defaults:
@@ -377,7 +378,7 @@ class _Deriver:
         for key, label in keys:
             if key == "earlier":
                 typed = [name for ind in indicators for name in ind.earlier]
-                found = {name for ind in indicators for name in self._earlier(ind)}
+                found = {name for ind in indicators for name in self._earlier(ind, goal)}
                 periods = list(dict.fromkeys([*typed, *(p for p in history if p in found)]))
                 out.extend(IndicatorColumnView("earlier", label or fill(self.labels["col_earlier"], {"period": p}), p)
                            for p in periods)
@@ -406,12 +407,12 @@ class _Deriver:
                          f"table{why}, so the value would not be shown; remove it or add '{column}' to indicator_columns",
                          key=True)
 
-    def _indicator_cell(self, indicator: Indicator, column: IndicatorColumnView) -> IndicatorCell:
+    def _indicator_cell(self, indicator: Indicator, column: IndicatorColumnView, goal: Goal) -> IndicatorCell:
         locale = self.report.locale
         if column.key == "period":
             return IndicatorCell(None, indicator.period or "", False)
         if column.key == "earlier":
-            value = self._earlier(indicator).get(column.earlier or "")
+            value = self._earlier(indicator, goal).get(column.earlier or "")
         else:
             value = getattr(indicator, column.key)
         if column.key == "outcome" and value is None and indicator.missing_reason:

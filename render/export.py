@@ -188,7 +188,7 @@ def _series(derived: Derived) -> dict[str, bytes]:
     indicators = []
     for goal in report.assessed_goals():
         for indicator in goal.indicators:
-            points = [(p.label, p.as_of.isoformat(), p.slug, e.outcome) for p, e in history.entries(indicator)]
+            points = [(p.label, p.as_of.isoformat(), p.slug, e.outcome) for p, e in history.entries(indicator, goal.number)]
             points.append((current, report.as_of.isoformat(), derived.loaded.slug, indicator.outcome))
             for label, as_of, slug, value in points:
                 rows.append([labels["indicator"], indicator.id or "", indicator.name, label, as_of, slug,

@@ -72,21 +72,28 @@ class History:
 
     periods: list[HistoryPeriod]
     by_id: list[dict[str, IndicatorEntry]] = field(default_factory=list)  # per period
-    by_name: list[dict[str, IndicatorEntry]] = field(default_factory=list)
+    by_name: list[dict[str, list[IndicatorEntry]]] = field(default_factory=list)
     budget: BudgetHistory | None = None
 
-    def entries(self, indicator: Indicator) -> list[tuple[HistoryPeriod, IndicatorEntry]]:
-        """The indicator in each earlier period where it appears: by id, or by name when it has none."""
+    def entries(self, indicator: Indicator, goal: str = "") -> list[tuple[HistoryPeriod, IndicatorEntry]]:
+        """The indicator in each earlier period where it appears: by id; without one, by its name (under the
+        same goal number where the name is used under several goals)."""
         out = []
         for period, by_id, by_name in zip(self.periods, self.by_id, self.by_name, strict=True):
-            entry = by_id.get(indicator.id) if indicator.id else by_name.get(indicator.name)
+            if indicator.id:
+                entry = by_id.get(indicator.id)
+            else:
+                named = by_name.get(indicator.name, [])
+                same = [e for e in named if e.goal == goal] if len(named) > 1 else named
+                entry = same[0] if len(same) == 1 else None  # ambiguous: better none than the wrong one
             if entry is not None:
                 out.append((period, entry))
         return out
 
-    def earlier(self, indicator: Indicator) -> dict[str, Value]:
+    def earlier(self, indicator: Indicator, goal: str = "") -> dict[str, Value]:
         """Outcomes of earlier periods by period name (those with an outcome)."""
-        return {period.label: entry.outcome for period, entry in self.entries(indicator) if entry.outcome is not None}
+        return {period.label: entry.outcome for period, entry in self.entries(indicator, goal)
+                if entry.outcome is not None}
 
 
 def derive_history(predecessors: list[Contribution], labels: dict[str, str], skip_label: str | None = None,
@@ -102,7 +109,10 @@ def derive_history(predecessors: list[Contribution], labels: dict[str, str], ski
             continue
         history.periods.append(HistoryPeriod(label, contribution.slug, contribution.as_of))
         history.by_id.append({e.id: e for e in contribution.indicators if e.id})
-        history.by_name.append({e.name: e for e in contribution.indicators})
+        names: dict[str, list[IndicatorEntry]] = {}
+        for entry in contribution.indicators:
+            names.setdefault(entry.name, []).append(entry)
+        history.by_name.append(names)
     if current is not None:
         history.budget = _budget_history(predecessors, labels, current, current_label)
     return history
