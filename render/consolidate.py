@@ -430,9 +430,8 @@ class _Consolidator:
         labels = self.labels
         basis = "forecast" if contribution.period_kind in (PeriodKind.TERTIAL, PeriodKind.INTERIM) else "outcome"
         value: Value | None = entry.forecast if basis == "forecast" else entry.outcome
-        if value is None:
-            return "unjudged", None, (entry.missing_reason if basis == "outcome" and entry.missing_reason
-                                      else labels[f"city_reason_{basis}"])
+        if value is None:  # the author's reason ('Redovisas i VB') says most
+            return "unjudged", None, entry.missing_reason or labels[f"city_reason_{basis}"]
         if not value.is_number:
             return "unjudged", None, labels["city_reason_text"]
         target = next((t for t in (entry.target, entry.council_target) if t is not None and t.is_number), None)

@@ -370,3 +370,21 @@ def test_the_default_city_consolidates_into_a_report_of_at_least_100_pages(tmp_p
     assert f"Sid 1 ({result.pages})" in first and f"Sid {result.pages} ({result.pages})" in last
     text = "\n".join(page.extract_text() for page in reader.pages[:30])
     assert "Staden totalt" in text and "nämnder och bolag följer upp målet" in text
+
+
+@pytest.mark.parametrize("media", ["screen", "print"])
+def test_the_consolidated_html_has_no_axe_violations(city: City, tmp_path: Path, media: str) -> None:
+    import json
+    import subprocess
+
+    from test_axe import CHROMIUM, NODE_DIR, _describe, _tools
+
+    node = _tools()
+    build_report(city.content / city.consolidated, BuildOptions(out_dir=tmp_path, formats=("html",), strict=True))
+    page = tmp_path / city.consolidated / "index.html"
+    run = subprocess.run([node, str(NODE_DIR / "axe.mjs"), str(page), media, str(CHROMIUM)], capture_output=True,
+                         text=True, timeout=180, cwd=NODE_DIR)
+    assert run.returncode == 0, run.stderr[-4000:]
+    result = json.loads(run.stdout)
+    assert result["passes"] > 0 and result["external"] == []
+    assert not result["violations"], _describe(result["violations"])
