@@ -118,15 +118,16 @@ def main() -> None:
 @click.option("--from-build", "from_build", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True,
               help="Output folder of an earlier build (a CI shard's artifact): the reports a report consolidates or "
                    "follows are read from there, and must all be there, built from the current content.")
-@click.option("--skip-consolidated", is_flag=True,
-              help="Leave out reports that consolidate others (a CI matrix; a final job builds them with --from-build).")
+@click.option("--consolidated", "consolidated", type=click.Choice(["include", "skip", "only"]), default="include",
+              show_default=True, help="Reports that consolidate others: skip them (a CI matrix) or build only them "
+                                      "(the final job, with --from-build).")
 @strict_option
 @quiet_option
 @verbose_option
 def build(
     reports: tuple[str, ...], content: Path | None, out_dir: Path, formats: tuple[str, ...], pdf_variant: str,
     template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...], jobs: int | None, force: bool, shard: str | None,
-    from_build: tuple[Path, ...], skip_consolidated: bool, strict: bool | None, quiet: bool, verbose: bool,
+    from_build: tuple[Path, ...], consolidated: str, strict: bool | None, quiet: bool, verbose: bool,
 ) -> None:
     """Render REPORTS (all under the content folder by default) to HTML and PDF."""
     out = _Output(quiet, verbose)
@@ -137,8 +138,8 @@ def build(
     )
     content_dir = _content_dir(content)
     found = discover_reports(content_dir, reports)
-    if skip_consolidated:
-        found = [folder for folder in found if not consolidates_others(folder)]
+    if consolidated != "include":
+        found = [folder for folder in found if consolidates_others(folder) == (consolidated == "only")]
     folders = select_shard(found, shard)
     if not folders:
         if shard:

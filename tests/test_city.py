@@ -324,12 +324,12 @@ def test_the_consolidated_report_is_built_from_the_shards_outputs(own_city: City
     shards = [tmp_path / "shard-1", tmp_path / "shard-2"]
     for index, shard in enumerate(shards, 1):
         result = runner.invoke(main, ["build", "--content", content, "--out", str(shard), "--format", "html",
-                                      "--shard", f"{index}/2", "--skip-consolidated", "--jobs", "1", "--strict"])
+                                      "--shard", f"{index}/2", "--consolidated", "skip", "--jobs", "1", "--strict"])
         assert result.exit_code == 0, result.output
     built = {p.parent.name for shard in shards for p in shard.glob(f"*/{DATA_FILE}")}
     assert built == {r.slug for r in city.reports}  # every nämnd once, the consolidated report in no shard
     final = tmp_path / "final"
-    args = ["build", city.consolidated, "--content", content, "--out", str(final), "--format", "html", "--strict"]
+    args = ["build", "--consolidated", "only", "--content", content, "--out", str(final), "--format", "html", "--strict"]
     result = runner.invoke(main, [*args, "--from-build", str(shards[0]), "--from-build", str(shards[1])])
     assert result.exit_code == 0, result.output
     direct = tmp_path / "direct"
@@ -337,6 +337,7 @@ def test_the_consolidated_report_is_built_from_the_shards_outputs(own_city: City
                                 "--format", "html", "--strict"]).exit_code == 0
     name = f"{city.consolidated}/index.html"
     assert (final / name).read_bytes() == (direct / name).read_bytes()
+    assert sorted(p.name for p in final.iterdir()) == [city.consolidated]  # only the consolidated report
     # A nämnd changed after its shard was built: the final job refuses the stale output.
     changed = city.reports[0]
     path = changed.folder / "report.yaml"
