@@ -23,7 +23,7 @@ from typing import Any
 from render.contribution import Contribution, GoalEntry, IndicatorEntry, Where
 from render.errors import Problem, Severity
 from render.format import format_number, format_value
-from render.labels import fill
+from render.labels import LOCALES, fill
 from render.model import LEVELS, AreaGoal, Assessment, DirectionGoal, NumberedGoal, Report
 from render.period import PeriodKind, Tense, Writer, expected_tense
 from render.tables import Column, ComputedTable, FinancialTable, Line, TableKind, TableRow, Wording, compute_table
@@ -36,6 +36,10 @@ PENDING = "pending"  # has the goal, has not assessed it
 TALLY_LEVELS = (*LEVELS, PENDING)
 # Swedish alphabetical order: å, ä, ö after z.
 _SWEDISH_ORDER = str.maketrans({"å": "{", "ä": "|", "ö": "}"})
+
+
+# 'mnkr' in a Swedish report and 'SEK m' in an English one are the same unit.
+_DEFAULT_UNITS = {LOCALES["sv"]["unit"], LOCALES["en"]["unit"]}
 
 
 def board_order(contribution: Contribution) -> tuple[int, str]:
@@ -458,7 +462,7 @@ class _Consolidator:
         groups: dict[Writer, list[TableRow]] = {}
         for contribution in self.contributions:
             budget = contribution.budget
-            if budget is not None and budget.unit != unit:
+            if budget is not None and budget.unit != unit and {budget.unit, unit} != _DEFAULT_UNITS:
                 self.there(budget.where, "warning",
                            f"{budget.caption}: the consolidated report adds {unit}, this table is in {budget.unit}; "
                            f"expected the operating budget in {unit}")

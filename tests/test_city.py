@@ -118,6 +118,19 @@ def test_the_budget_per_namnd_and_the_citys_sum_are_the_reports_bottom_lines(cit
     assert view.without_budget, "a bolag with a result statement only is listed as having no operating budget"
 
 
+def test_an_english_consolidation_adds_the_swedish_reports_mnkr(own_city: City) -> None:
+    city = own_city
+    report = city.content / city.consolidated / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("organisation: Exempelstad\n",
+                                                                 "organisation: Exempelstad\nlocale: en\n"), encoding="utf-8")
+    view, problems = _consolidated(city)
+    assert problems == []
+    total = view.budget_tables[0].bottom_line()
+    assert total is not None and view.budget_tables[0].unit == "SEK m"
+    assert total["budget"].shown == sum((r.budget[0] for r in city.reports if r.budget), Decimal(0))
+    assert view.tallies[0].text.startswith(f"{view.tallies[0].total} committees and companies follow up the goal: ")
+
+
 def _expected_verdict(forecast: Decimal | None, target: Decimal | None, unit: str, lower: bool) -> str:
     if forecast is None or target is None:
         return "unjudged"
