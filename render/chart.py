@@ -108,7 +108,8 @@ def budget_chart(table: ComputedTable, labels: dict[str, str], locale: str, prim
     words = {"budget": budget_word, "compared": compared_word.lower(), "unit": table.unit}
     title = fill(labels["chart_title"], words)
     desc = fill(labels["chart_desc"], {**words, "budget": budget_word.lower()})
-    series = ((budget_word, primary), (compared_word, lightest_tint(primary, GRAPHICS)))
+    # The compared series: the lightest tint of the theme colour with a margin above 3:1 on white.
+    series = ((budget_word, primary), (compared_word, lightest_tint(primary, GRAPHICS + 0.25)))
     parts = split_dwarfed(groups)
     out = [f'<figure class="chart-figure"><figcaption id="{chart_id}-caption">{escape(title)}</figcaption>']
     for index, part in enumerate(parts):
