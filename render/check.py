@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from render.contrast import TEXT, contrast_ratio, passing_shade
 from render.derive import Derived
 from render.errors import Problem
 from render.load import dotted
@@ -51,11 +52,38 @@ def check_report(derived: Derived) -> list[Problem]:
             problems.append(Problem(where.file, line, col, issue.severity, f"{name}: {issue.message}"))
 
     problems.extend(_duplicate_ids(derived))
+    problems.extend(_theme_contrast(derived))
 
     if report.theme.logo and not (loaded.folder / report.theme.logo).is_file():
         where = pos.locate(("theme", "logo"))
         problems.append(Problem(where.file, where.line, where.col, "error",
                                 f"theme.logo: file '{report.theme.logo}' not found, expected an SVG file next to report.yaml"))
+    return problems
+
+
+# How styles/report.css and the chart use the theme's colours: (colour, against, minimum, where).
+THEME_USES = (
+    ("primary_colour", "#ffffff", TEXT, "white", "as text on white (goal headings, links, the KF marker, the "
+     "organisation's name) and as the chart's bars"),
+    ("accent_colour", "#1a1a1a", TEXT, "the dark text (#1a1a1a)", "behind the dark text of table headings"),
+)
+
+
+def _theme_contrast(derived: Derived) -> list[Problem]:
+    """A theme colour that readers cannot tell from what it is used with (WCAG 2.1 1.4.3, 1.4.11)."""
+    theme = derived.report.theme
+    problems = []
+    for key, against, minimum, against_name, use in THEME_USES:
+        colour = getattr(theme, key)
+        ratio = contrast_ratio(colour, against)
+        if ratio >= minimum:
+            continue
+        where = derived.loaded.positions.locate(("theme", key))
+        shade = passing_shade(colour, against, minimum)
+        hint = f", e.g. '{shade}'" if shade else ""
+        problems.append(Problem(where.file, where.line, where.col, "warning",
+                                f"theme.{key}: '{colour}' has a contrast of {int(ratio * 100) / 100:.2f}:1 against {against_name}, where "
+                                f"it is used {use}; expected at least {minimum:g}:1 (WCAG 2.1 AA){hint}"))
     return problems
 
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from render.chart import budget_chart
 from render.derive import Derived
-from render.labels import LANGUAGE_TAGS
+from render.labels import LANGUAGE_TAGS, fill
 from render.tables import ComputedTable
 from render.templates import make_environment
 
@@ -103,6 +103,7 @@ def render_html(derived: Derived, assets: Assets, css_extra: str = "", fonts: bo
         lang=LANGUAGE_TAGS[report.locale],
         has_summary=bool(report.summary or derived.counts or any(d.summary for d in report.goals)),
         chart=chart,
+        fill=fill,
         css=Markup(css),
         logo=logo,
         slug=loaded.slug,

@@ -8,13 +8,14 @@ they would break the document's heading outline (tul numbers the sections).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from render.values import parse_value
 
@@ -47,18 +48,29 @@ def render_markdown(text: str | None) -> Markup:
 
 def _tag_tables(tokens: list[Token]) -> None:
     """Make a Markdown table read like tul's own: scoped column headers, the first cell of a
-    row as its row header, numbers right-aligned."""
+    row as its row header, numbers right-aligned (and the heading of a column of numbers), and
+    the table inside a labelled region that scrolls on a narrow screen instead of the page."""
     in_body = False
     first_in_row = False
+    column = 0
+    numeric: set[int] = set()
+    out: list[Token] = []
     for index, token in enumerate(tokens):
         if token.type == "table_open":
             token.attrSet("class", "prose-table")
+            numeric = _numeric_columns(tokens, index)
+            label = ", ".join(_header_texts(tokens, index))
+            out.append(_html(f'<div class="table-scroll" role="region" aria-label="{escape(label)}" tabindex="0">\n'))
         elif token.type in ("tbody_open", "tbody_close"):
             in_body = token.type == "tbody_open"
         elif token.type == "tr_open":
             first_in_row = True
+            column = 0
         elif token.type == "th_open":
             token.attrSet("scope", "col")
+            if column in numeric:
+                token.attrSet("class", "num")
+            column += 1
         elif token.type == "td_open" and in_body:
             if first_in_row:
                 token.tag = "th"
@@ -67,6 +79,49 @@ def _tag_tables(tokens: list[Token]) -> None:
             elif _is_number(tokens[index + 1]):
                 token.attrSet("class", "num")
             first_in_row = False
+            column += 1
+        out.append(token)
+        if token.type == "table_close":
+            out.append(_html("</div>\n"))
+    tokens[:] = out
+
+
+def _html(content: str) -> Token:
+    """Markup tul writes itself (the author's raw HTML stays off)."""
+    token = Token("html_block", "", 0)
+    token.content = content
+    return token
+
+
+def _table_cells(tokens: list[Token], start: int) -> Iterator[tuple[bool, int, Token]]:
+    """(in the body?, column, inline token) of each cell of the table opening at `start`."""
+    in_body, column = False, 0
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if token.type == "table_close":
+            return
+        if token.type in ("tbody_open", "thead_open"):
+            in_body = token.type == "tbody_open"
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type in ("th_open", "td_open"):
+            yield in_body, column, tokens[index + 1]
+            column += 1
+
+
+def _header_texts(tokens: list[Token], start: int) -> list[str]:
+    """The header row's words, without Markdown's marks ('**Totalt**' is 'Totalt')."""
+    return ["".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline")).strip()
+            for in_body, _, inline in _table_cells(tokens, start) if not in_body]
+
+
+def _numeric_columns(tokens: list[Token], start: int) -> set[int]:
+    """Columns (after the first, the row headers) whose filled body cells are all numbers."""
+    filled: dict[int, list[bool]] = {}
+    for in_body, column, inline in _table_cells(tokens, start):
+        if in_body and column and inline.content.strip():
+            filled.setdefault(column, []).append(_is_number(inline))
+    return {column for column, numbers in filled.items() if all(numbers)}
 
 
 def _close_as(tokens: list[Token], start: int, tag: str) -> None:

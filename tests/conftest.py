@@ -38,6 +38,19 @@ def built_default(tmp_path_factory: pytest.TempPathFactory, default_report_dir: 
     return out / DEFAULT_SLUG
 
 
+EXAMPLES = ("sdn-norr-t2-2021", "idrott-vb-2020", "bostader-t1-2021", "miljo-en-2020")
+
+
+@pytest.fixture(scope="session")
+def built_reports(tmp_path_factory: pytest.TempPathFactory, built_default: Path) -> dict[str, Path]:
+    """build/<slug>/ of the default and of every example (HTML and PDF/UA-1), built once."""
+    out = tmp_path_factory.mktemp("reports")
+    for slug in EXAMPLES:
+        result = build_report(default_content_dir() / slug, BuildOptions(out_dir=out, strict=True))
+        assert result.warnings == [], result.warnings
+    return {DEFAULT_SLUG: built_default, **{slug: out / slug for slug in EXAMPLES}}
+
+
 @pytest.fixture(autouse=True)
 def no_warnings_logged(caplog: pytest.LogCaptureFixture):
     """Fail any test during which something logged a warning (WeasyPrint's assert_no_logs)."""

@@ -50,6 +50,17 @@ def _copy(tmp_path: Path, slug: str) -> Path:
     return target
 
 
+def _edited(tmp_path: Path, slug: str, old: str, new: str, file: str = "report.yaml") -> tuple[Path, str]:
+    """A copy of example `slug` with `old` replaced by `new` in `file`; the folder and the new text."""
+    folder = _copy(tmp_path, slug)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return folder, text
+
+
 @pytest.mark.parametrize("slug", EXAMPLES)
 def test_example_pages_are_numbered_and_inside_the_margins(built: Path, slug: str, tmp_path: Path) -> None:
     pages = _pages(built, slug)
@@ -85,11 +96,8 @@ def test_counts_are_derived_per_level_and_value(built: Path, tmp_path: Path) -> 
     assert "2 av 4 KF:s mål för verksamhetsområdet uppfylls helt, 1 inte, 1 bedöms inte" in text
     assert "2 av 5 nämndmål uppfylls helt, 2 delvis, 1 inte" in text
     # Changing one assessment changes the count: nobody types it.
-    folder = _copy(tmp_path, "sdn-norr-t2-2021")
-    goals = folder / "mal-1-en-stad-for-alla.yaml"
-    goals.write_text(goals.read_text(encoding="utf-8").replace(
-        "title: Äldre har en trygg och meningsfull vardag\n    assessment: uppfylls_inte",
-        "title: Äldre har en trygg och meningsfull vardag\n    assessment: uppfylls_helt"), encoding="utf-8")
+    folder, _ = _edited(tmp_path, "sdn-norr-t2-2021", "title: Äldre har en trygg och meningsfull vardag\n    assessment: uppfylls_inte",
+                        "title: Äldre har en trygg och meningsfull vardag\n    assessment: uppfylls_helt", "mal-1-en-stad-for-alla.yaml")
     derived, _ = validate_report(folder)
     assert derived.counts[1].text == "3 av 4 KF:s mål för verksamhetsområdet uppfylls helt, 1 bedöms inte"
 
@@ -116,10 +124,7 @@ def test_a_mixed_tense_is_a_located_warning(tmp_path: Path) -> None:
 
 
 def test_a_period_kind_that_disagrees_with_every_assessment_is_one_warning(tmp_path: Path) -> None:
-    folder = _copy(tmp_path, "idrott-vb-2020")
-    report = folder / "report.yaml"
-    text = report.read_text(encoding="utf-8").replace("uppfylldes_", "uppfylls_")
-    report.write_text(text, encoding="utf-8")
+    folder, text = _edited(tmp_path, "idrott-vb-2020", "uppfylldes_", "uppfylls_")
     _, problems = validate_report(folder)
     assert [(p.line, p.col) for p in problems] == [(text.splitlines().index("period_kind: annual") + 1, 14)]
     assert problems[0].message == (
@@ -142,10 +147,8 @@ def test_an_annual_export_names_its_columns_for_what_they_hold(tmp_path: Path) -
 
 
 def test_a_forecast_in_an_annual_report_is_not_silently_dropped(tmp_path: Path) -> None:
-    folder = _copy(tmp_path, "idrott-vb-2020")
-    report = folder / "report.yaml"
-    text = report.read_text(encoding="utf-8").replace("            outcome: 0 st\n", "            outcome: 0 st\n            forecast: 1 st\n")
-    report.write_text(text, encoding="utf-8")
+    folder, text = _edited(tmp_path, "idrott-vb-2020", "            outcome: 0 st\n",
+                           "            outcome: 0 st\n            forecast: 1 st\n")
     _, problems = validate_report(folder)
     line = text.splitlines().index("            forecast: 1 st") + 1
     assert [(p.line, p.severity) for p in problems] == [(line, "warning")]
@@ -165,10 +168,7 @@ def test_pipe_tables_render_as_tables_in_html_and_pdf(built: Path) -> None:
 
 
 def test_a_table_markdown_cannot_read_is_a_located_warning(tmp_path: Path) -> None:
-    folder = _copy(tmp_path, "sdn-norr-t2-2021")
-    report = folder / "report.yaml"
-    text = report.read_text(encoding="utf-8").replace("      |---|--:|--:|--:|--:|\n", "")
-    report.write_text(text, encoding="utf-8")
+    folder, text = _edited(tmp_path, "sdn-norr-t2-2021", "      |---|--:|--:|--:|--:|\n", "")
     _, problems = validate_report(folder)
     line = text.splitlines().index("      | Verksamhet | Kvinnor | Män | Totalt | T2 2020 |") + 1
     assert [(p.line, p.col, p.severity) for p in problems] == [(line, 7, "warning")]

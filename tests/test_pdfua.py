@@ -210,9 +210,13 @@ def test_running_header_and_footer_are_artifacts(marked_text: list[dict[str, str
     total = len(pages)
     for number, text in enumerate(pages, 1):
         header, footer, tagged = text.get("artifact/Header", ""), text.get("artifact/Footer", ""), text["tagged"]
-        for words in ("Stockholms stad", "Tjänsteutlåtande", f"Sid {number} ({total})"):
-            assert words in header, (number, words, header)
-        assert "start.stockholm" in footer, (number, footer)
+        assert f"Sid {number} ({total})" in header, (number, header)
+        # Page 1 prints sender, document kind and address as its own content (issue #11);
+        # the other pages repeat them as furniture.
+        identity = "Stockholms stad", "Tjänsteutlåtande", "start.stockholm"
+        for words in identity:
+            assert words in (tagged if number == 1 else header + footer), (number, words)
+            assert number > 1 or words not in header + footer, (number, words)
         assert f"Sid {number} ({total})" not in tagged, number
         assert not text.get("unmarked", "").strip(), number
 
@@ -306,7 +310,7 @@ def test_one_table_element_per_html_table(tree: Elem, html: str) -> None:
     assert tags["/THead"] == counts["thead"]
     assert tags["/TBody"] == counts["tbody"]
     assert tags["/TR"] == counts["tr"]
-    assert tags["/Caption"] == counts["caption"]
+    assert tags["/Caption"] == counts["caption"] + counts["figcaption"]
     crossing = [t for t in tree.walk() if t.tag == "/Table" and len({p for p, _ in t.all_marks()}) > 1]
     assert crossing, "no table crosses a page break: this test proves nothing"
 
