@@ -217,8 +217,9 @@ def _indicator(rng: random.Random, key: str, period_kind: str, size: int) -> tup
     quant = Decimal(1).scaleb(-places)
     target = Decimal(str(rng.uniform(low, high))).quantize(quant)
     spread = max(abs(target) * Decimal("0.15"), Decimal(1))
-    outcome = (target + Decimal(str(rng.uniform(-1, 1))) * spread).quantize(quant)
-    forecast = (target + Decimal(str(rng.uniform(-1, 1))) * spread).quantize(quant)
+    ceiling = Decimal(100) if unit == "%" else Decimal("1e9")  # a share is at most 100 %
+    outcome = min(ceiling, (target + Decimal(str(rng.uniform(-1, 1))) * spread).quantize(quant))
+    forecast = min(ceiling, (target + Decimal(str(rng.uniform(-1, 1))) * spread).quantize(quant))
     data: dict[str, Any] = {"id": key, "name": name, "council_indicator": True}
     record = IndicatorRecord(key, name, goal, unit, outcome, forecast, target, "", None)
     if key == "budgetavvikelse":

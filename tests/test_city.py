@@ -178,7 +178,7 @@ def test_changing_one_assessment_changes_the_count_the_link_and_the_chart(own_ci
         table = text[text.index('<table class="city-counts">'):]
         row = re.search(rf'<a href="#{goal}">.*?</tr>', table, re.S)
         assert row is not None
-        return re.findall(r'<td class="num">(\d+)</td>', row[0]), re.search(r"<svg.*?</svg>", row[0], re.S)[0]  # type: ignore[index]
+        return re.findall(r'<td class="num"[^>]*>(\d+)</td>', row[0]), re.search(r"<svg.*?</svg>", row[0], re.S)[0]  # type: ignore[index]
 
     before = html()
     link = f"../{record.slug}/index.html#{goal}"
