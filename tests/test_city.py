@@ -252,6 +252,34 @@ def test_a_kf_goal_without_an_id_is_located_with_the_id_to_write(own_city: City)
                                "goals by id, expected id: kf-2 ('En hållbar stad med trygga och levande stadsmiljöer')")
 
 
+def test_the_consolidated_reports_own_goals_and_lists_are_checked(own_city: City) -> None:
+    city = own_city
+    report = city.content / city.consolidated / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    for old, new in (("  assigned:\n", "  assigned:\n    kf-9-9:\n    - sdn-*-t1-2021\n"),
+                     ("  lower_is_better:\n", "  lower_is_better:\n  - inget-sadant\n"),
+                     ("  - id: kf-3-3\n    title:", "  - title:"),
+                     ("  - id: kf-3-2\n", "  - id: kf-3-2\n    board_goals:\n    - title: Ett nämndmål\n")):
+        assert old in text
+        text = text.replace(old, new, 1)
+    report.write_text(text, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        _consolidated(city, strict=False)
+    found = {(p.line, p.col, p.severity, p.message.split(",")[0].split(":")[0]) for p in caught.value.problems}
+    expected = {
+        (*_line_col(report, "kf-9-9:"), "error", "unknown KF goal id 'kf-9-9'"),
+        (_line_col(report, "inget-sadant")[0], _line_col(report, "inget-sadant")[1], "warning",
+         "no KF indicator of the consolidated reports has id 'inget-sadant'"),
+        (_line_col(report, "Stadens verksamheter är digitala")[0], _line_col(report, "Stadens verksamheter är digitala")[1],
+         "error", "KF"),
+        (*_line_col(report, "board_goals:"), "error", "board_goals"),
+    }
+    assert found == expected, sorted(found)
+    messages = [p.message for p in caught.value.problems]
+    assert ("KF:s mål för verksamhetsområdet 'Stadens verksamheter är digitala och effektiva' has no id: a consolidated "
+            "report matches the KF goals of its reports by id, expected e.g. id: kf-3-3") in messages
+
+
 def test_names_outside_the_content_folder_are_refused_and_nothing_there_is_read(own_city: City, tmp_path: Path) -> None:
     city = own_city
     outside = tmp_path / "outside"

@@ -201,3 +201,17 @@ def test_a_changed_predecessor_rebuilds_its_successor_and_nothing_else(city: Cit
     changed = {f.name for f in folders if input_fingerprint(f, options) != before[f.name]}
     assert changed == {predecessor.name, slug}  # the consolidated report reads T1 only: unchanged
     assert {f.name for f in folders if not build_report(f, options).skipped} == changed
+
+
+def test_the_history_in_html_names_every_cells_headers(city: City) -> None:
+    from test_table_headers import _unreachable
+
+    from render.build import default_assets
+    from render.html import render_html
+
+    slug = _district(city)
+    derived, _ = validate_report(city.content / slug, strict=True)
+    page = render_html(derived, default_assets(), fonts=False)
+    assert 'id="tabell-historik"' in page and "Utfall VB 2020" in page
+    problems, checked = _unreachable(page)
+    assert checked > 50 and problems == [], problems[:10]
