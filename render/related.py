@@ -278,7 +278,7 @@ def _read_all(folders: list[Path], sources: Sources) -> dict[Path, _Read]:
     if jobs > 1:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-            results = list(pool.map(_read_content, todo))
+            results = list(pool.map(_read_content, todo, chunksize=max(1, len(todo) // (4 * jobs))))
     else:
         results = [_read_content(item) for item in todo]
     for (folder, _), read in zip(todo, results, strict=True):
