@@ -61,3 +61,29 @@ def summary_line(errors: int, warnings: int) -> str:
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
     return ", ".join(parts) or "no problems"
+
+
+class UsageProblem(ReportError):
+    """A wrong command line (unknown report name, bad --shard): exit 2, like click's usage errors."""
+
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return f"error: {self.message}"
+
+
+BUG_REPORT = "this is a bug in tul, please report it with the file that caused it"
+
+
+def note_file(exc: BaseException, file: object) -> None:
+    """Remember, on an unexpected exception, the file being worked on (the innermost one wins)."""
+    if not any(str(note).startswith("tul-file: ") for note in getattr(exc, "__notes__", ())):
+        exc.add_note(f"tul-file: {file}")
+
+
+def noted_file(exc: BaseException) -> str | None:
+    """The file `note_file` recorded on `exc`, if any."""
+    for note in getattr(exc, "__notes__", ()):
+        if str(note).startswith("tul-file: "):
+            return str(note)[len("tul-file: "):]
+    return None
