@@ -3,20 +3,38 @@
 The only module that imports markdown_it. Raw HTML is off: an author's '<b>' is
 shown as text, never passed through. Headings inside a text are refused because
 they would break the document's heading outline (tul numbers the sections).
+
+Links may point at the web (https://, http://), an e-mail address or telephone
+number (mailto:, tel:) or a place in the report (#...). Anything else is never
+made a link: a relative link such as '../../etc/passwd' would resolve against the
+report folder's file:// address in the PDF, and javascript:, vbscript:, data: and
+file: links are unsafe. The checks say so at the line of the link.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+_SAFE_LINK = re.compile(r"^(?:https?://[^/\\\s]|mailto:|tel:|#)", re.IGNORECASE)
+
+
+def link_allowed(url: str) -> bool:
+    """True for a link the published report may carry: web, e-mail, telephone or in-report."""
+    return bool(_SAFE_LINK.match(url.strip()))
+
+
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("image")
-# A second parser that recognises raw HTML, only to warn about it.
+_MD.validateLink = link_allowed  # type: ignore[method-assign]
+# A second parser that recognises raw HTML and every link, only to report them.
 _PROBE = MarkdownIt("commonmark", {"html": True})
+_PROBE.validateLink = lambda url: True  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)
@@ -55,8 +73,28 @@ def check_markdown(text: str | None) -> list[MarkdownIssue]:
                 listed = ", ".join(f"'{tag}'" for tag in dict.fromkeys(tags))
                 issues.append(MarkdownIssue(line, "warning",
                                             f"raw HTML {listed} is not allowed and is shown as text, expected Markdown"))
+            offset = 0  # lines into the paragraph, so a link is located on its own line
             for child in token.children:
-                if child.type == "image":
-                    issues.append(MarkdownIssue(line, "error",
+                if child.type in ("softbreak", "hardbreak"):
+                    offset += 1
+                elif child.type == "image":
+                    issues.append(MarkdownIssue(line + offset, "error",
                                                 "images are not allowed in a text, expected plain paragraphs"))
+                elif child.type == "link_open":
+                    message = _link_problem(str(child.attrGet("href") or ""))
+                    if message:
+                        issues.append(MarkdownIssue(line + offset, "error", message))
     return issues
+
+
+def _link_problem(href: str) -> str | None:
+    if link_allowed(href):
+        return None
+    shown = unquote(href)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", href.strip(), re.IGNORECASE)
+    if scheme and scheme[1].lower() not in ("http", "https"):
+        return (f"the link '{shown}' uses '{scheme[1]}:', which is not allowed in a report, "
+                "expected a web address (https://...), mailto:, tel: or a place in the report (#...)")
+    return (f"the link '{shown}' points at a file, which is not published with the report, "
+            "expected a web address (https://...), mailto:, tel: or a place in the report (#...)")
