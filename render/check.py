@@ -15,6 +15,7 @@ from render.errors import Problem
 from render.load import LoadedReport, dotted
 from render.markup import check_markdown
 from render.model import MARKDOWN_FIELDS
+from render.paths import Refused, read_svg
 from render.templates import format_number
 
 
@@ -33,6 +34,18 @@ def _markdown_fields(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[An
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
             yield from _markdown_fields(item, (*path, i))
+
+
+def _logo_problems(loaded: LoadedReport, logo: str) -> list[Problem]:
+    """The logo is read under the path rule (render.paths): inside the report folder, an SVG file."""
+    where = loaded.positions.locate(("theme", "logo"))
+    try:
+        read_svg(loaded.folder, logo)
+    except Refused as exc:
+        reason = (f"file '{logo}' not found, expected an SVG file next to report.yaml"
+                  if exc.reason.startswith("file '") and exc.reason.endswith("not found") else exc.reason)
+        return [Problem(where.file, where.line, where.col, "error", f"theme.logo: {reason}")]
+    return []
 
 
 def check_report(loaded: LoadedReport) -> list[Problem]:
@@ -68,10 +81,8 @@ def check_report(loaded: LoadedReport) -> list[Problem]:
             else:
                 seen[goal.id] = path
 
-    if report.theme.logo and not (loaded.folder / report.theme.logo).is_file():
-        where = pos.locate(("theme", "logo"))
-        problems.append(Problem(where.file, where.line, where.col, "error",
-                                f"theme.logo: file '{report.theme.logo}' not found, expected an SVG file next to report.yaml"))
+    if report.theme.logo:
+        problems.extend(_logo_problems(loaded, report.theme.logo))
 
     budget = compute_budget(report.economy.budget, ("economy", "budget"))
     locale = report.locale

@@ -15,6 +15,7 @@ from render.chart import budget_chart
 from render.labels import LANGUAGE_TAGS, labels_for
 from render.load import LoadedReport
 from render.model import Assessment, Report
+from render.paths import read_svg
 from render.templates import make_environment
 
 FONT_FACES = (
@@ -114,7 +115,8 @@ def render_html(loaded: LoadedReport, assets: Assets, css_extra: str = "", fonts
     logo = None
     if report.theme.logo:
         # An <img> with a data: URI, not inline SVG: a script in an SVG image never runs.
-        data = base64.b64encode((loaded.folder / report.theme.logo).read_bytes()).decode("ascii")
+        # Read under the path rule (render.paths): a logo linked to a file outside the report is refused.
+        data = base64.b64encode(read_svg(loaded.folder, report.theme.logo)).decode("ascii")
         logo = f"data:image/svg+xml;base64,{data}"
     template = env.get_template("report.html")
     html = template.render(

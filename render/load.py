@@ -221,9 +221,11 @@ class _Walk:
 
     loader: _Loader
     file: str
+    root: tuple[Any, ...]  # the model path the file's content stands at
     pos: Positions
     problems: list[Problem]
     expanded: int = 0  # nodes added by aliases so far
+    inside_alias: bool = False  # walking an alias's expansion (counted as a whole)
     sizes: dict[int, int | None] = field(default_factory=dict)
 
     def error(self, mark: yaml.Mark | None, message: str, path: tuple[Any, ...]) -> None:
@@ -262,6 +264,29 @@ def _expanded_size(node: yaml.Node, walk: _Walk, active: set[int], depth: int = 
     return total
 
 
+def _alias_allowed(node: yaml.Node, walk: _Walk, path: tuple[Any, ...]) -> bool:
+    """An outermost alias may expand once its whole expansion is known: finite and within the bound."""
+    mark = node.alias_mark  # type: ignore[attr-defined]
+    found = re.match(r"\*[^\s,\[\]{}]{1,40}", (mark.buffer or "")[mark.pointer:mark.pointer + 41])
+    name = found[0] if found else "*"
+    size = _expanded_size(node, walk, set())
+    if size is None:
+        walk.error(mark, f"the alias '{_shown(name)}' stands inside the value it refers to, which would repeat "
+                         "forever, expected an alias to a value written before and outside it", path)
+        return False
+    walk.expanded += size
+    if walk.expanded <= MAX_ALIAS_NODES:
+        return True
+    if walk.expanded - size <= MAX_ALIAS_NODES:  # the alias that crossed the bound; later ones quietly
+        walk.error(mark, f"aliases ('{_shown(name)}' and those before it) in this file expand to more than "
+                         f"{MAX_ALIAS_NODES} values, expected aliases that share a small value, or the values "
+                         "written out", path)
+        # What is left of the file is a fragment: the schema's complaints about it would be noise.
+        walk.pos.failed.add(walk.root)
+    walk.pos.failed.add(path)
+    return False
+
+
 def _tag_name(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
@@ -285,25 +310,18 @@ def _comma_trap(node: yaml.MappingNode, index: int) -> tuple[yaml.Node, str] | N
 
 
 def _to_python(node: yaml.Node, walk: _Walk, path: tuple[Any, ...], depth: int = 0) -> Any:
-    pos = walk.pos
     if hasattr(node, "alias_of"):
-        mark = node.alias_mark  # type: ignore[attr-defined]
-        found = re.match(r"\*[^\s,\[\]{}]{1,40}", (mark.buffer or "")[mark.pointer:mark.pointer + 41])
-        name = found[0] if found else "*"
-        size = _expanded_size(node, walk, set())
-        if size is None:
-            walk.error(mark, f"the alias '{_shown(name)}' stands inside the value it refers to, which would repeat "
-                             "forever, expected an alias to a value written before and outside it", path)
+        target = node.alias_of  # type: ignore[attr-defined]
+        if walk.inside_alias:  # already counted, with everything inside it, by the outermost alias
+            return _to_python(target, walk, path, depth)
+        if not _alias_allowed(node, walk, path):
             return None
-        walk.expanded += size
-        if walk.expanded > MAX_ALIAS_NODES:
-            if walk.expanded - size <= MAX_ALIAS_NODES:  # the alias that crossed the bound; later ones quietly
-                walk.error(mark, f"aliases ('{_shown(name)}' and those before it) in this file expand to more than "
-                                 f"{MAX_ALIAS_NODES} values, expected aliases that share a small value, or the values "
-                                 "written out", path)
-            walk.pos.failed.add(path)
-            return None
-        node = node.alias_of  # type: ignore[attr-defined]
+        walk.inside_alias = True
+        try:
+            return _to_python(target, walk, path, depth)
+        finally:
+            walk.inside_alias = False
+    pos = walk.pos
     if depth > MAX_DEPTH:
         walk.error(node.start_mark, f"aliases nest the content more than {MAX_DEPTH} levels deep here, "
                                     "expected a report's few levels of lists and mappings", path)
@@ -511,7 +529,7 @@ def _load_yaml_file(
         return None
     pos.at[root] = Pos(file, node.start_mark.line + 1, node.start_mark.column + 1)
     assert loader is not None  # composed a node, so the loader was made
-    return _to_python(node, _Walk(loader, file, pos, problems), root)
+    return _to_python(node, _Walk(loader, file, root, pos, problems), root)
 
 
 def _include(
@@ -538,10 +556,6 @@ def _include(
                 problems.append(Problem(where.file, where.line, where.col, "error", message))
                 pos.failed.add(path)
 
-            count += 1
-            if count > MAX_INCLUDES:
-                refuse(f"more than {MAX_INCLUDES} included files, expected at most {MAX_INCLUDES} files per report")
-                continue
             try:
                 target = resolve_inside(home, ref)
             except Refused as exc:
@@ -557,6 +571,10 @@ def _include(
                        f"'{_shown(ref)}' is already included at line {first.line}, expected each file once")
                 continue
             seen[target] = where
+            count += 1
+            if count > MAX_INCLUDES:
+                refuse(f"more than {MAX_INCLUDES} included files, expected at most {MAX_INCLUDES} files per report")
+                continue
             if not os.path.lexists(target):
                 refuse(f"file '{_shown(ref)}' not found next to {REPORT_FILE}")
                 continue
@@ -591,7 +609,7 @@ def load_report(folder: Path, base: Path | None = None) -> LoadedReport:
     report_path = folder / REPORT_FILE
     refused = _report_folder_problem(folder)
     if refused:
-        raise ContentError([Problem(_display(folder, base), 0, 0, "error", refused)])
+        raise ContentError([Problem(str(folder), 0, 0, "error", refused)])
     files = [report_path.resolve()]
     data = load_yaml_file(report_path, (), pos, problems, base)
     if not isinstance(data, dict) and (data is not None or not problems):
@@ -839,7 +857,8 @@ def split_report(data: dict[str, Any], positions: Positions) -> dict[str, tuple[
     for root, file in positions.roots.items():
         if not root:
             continue
-        name = Path(file).name
+        # The path as included ('mal/a.yaml'), so two files of one name in two folders stay two files.
+        name = positions.refs.get(root) or Path(file).name
         key = root[0]
         kind = {"goals": "goal", "economy": "economy", "sections": "section"}[key]
         if len(root) == 1:

@@ -17,6 +17,8 @@ import re
 import stat
 from pathlib import Path
 
+from render.errors import ReportError
+
 REPORT_FILE = "report.yaml"
 # Far above any real content file (the default report's largest is 60 kB), low
 # enough that a mistaken or hostile file cannot exhaust memory.
@@ -26,8 +28,11 @@ MAX_FILE_BYTES = 5_000_000
 _PLAIN_NAME = re.compile(r"[^/\\\0]+")
 
 
-class Refused(Exception):
-    """A file that tul will not read; `reason` says why in plain words."""
+class Refused(ReportError):
+    """A file that tul will not read; `reason` says why in plain words.
+
+    Callers turn it into a located problem; should one escape, it still prints as
+    a plain error rather than as a bug."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -62,6 +67,8 @@ def resolve_inside(root: Path, name: str) -> Path:
         raise Refused(f"'{shown}' contains a NUL character, expected a plain file name")
     if not name.strip():
         raise Refused("the file name is empty, expected a file name such as 'ekonomi.yaml'")
+    if any(len(part.encode("utf-8", "replace")) > 255 for part in Path(name).parts):
+        raise Refused(f"'{_short(name)}' is too long for a file name, expected a short file name")
     try:
         base = root.resolve(strict=True)
         target = (base / name).resolve(strict=False)
@@ -104,4 +111,20 @@ def read_inside(root: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
             os.close(fd)
     if len(data) > limit:
         raise Refused(f"'{_short(name)}' grew beyond {limit // 1_000_000} MB while being read, expected a file under that")
+    return data
+
+
+# An SVG file starts, after an optional XML declaration, comments and doctype, with <svg.
+_SVG_START = re.compile(r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>/]", re.DOTALL)
+
+
+def read_svg(root: Path, name: str) -> bytes:
+    """An SVG image inside `root` (the report's logo): read under the rule above, and an SVG."""
+    data = read_inside(root, name, limit=MAX_FILE_BYTES)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Refused(f"'{_short(name)}' is not an SVG text file (not UTF-8), expected an SVG image") from None
+    if not _SVG_START.match(text):
+        raise Refused(f"'{_short(name)}' is not an SVG image (it does not start with <svg), expected an SVG file")
     return data
