@@ -104,6 +104,9 @@ strict_option = click.option(
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print each stage of each report.")
+# Every command takes -v: should tul fail unexpectedly (a bug), it then shows the traceback.
+debug_option = click.option("-v", "--verbose", is_flag=True, expose_value=False,
+                            help="Show the traceback should tul fail unexpectedly.")
 
 
 _VERBOSE_FLAG = re.compile(r"--verbose|-[a-zA-Z]*v[a-zA-Z]*")
@@ -213,6 +216,7 @@ def build(
 @content_option
 @strict_option
 @quiet_option
+@debug_option
 def check(reports: tuple[str, ...], content: Path | None, strict: bool | None, quiet: bool) -> None:
     """Validate REPORTS without rendering; print every problem as file:line:col."""
     out = _Output(quiet, False)
@@ -242,6 +246,7 @@ def check(reports: tuple[str, ...], content: Path | None, strict: bool | None, q
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build/export"),
               show_default=True, help="Folder for <report>/*.csv and *.json.")
 @quiet_option
+@debug_option
 def export(reports: tuple[str, ...], content: Path | None, out_dir: Path, quiet: bool) -> None:
     """Write indicators, activities and budget as CSV (Swedish Excel) and JSON."""
     from render.export import export_tables
@@ -267,6 +272,7 @@ def export(reports: tuple[str, ...], content: Path | None, out_dir: Path, quiet:
               help="Which content file the schema describes.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write every kind as <kind>.schema.json into this folder instead of printing one.")
+@debug_option
 def schema(kind: str, out_dir: Path | None) -> None:
     """Print the JSON Schema of the content files (for editors and CI)."""
     if out_dir is None:
@@ -284,6 +290,7 @@ def schema(kind: str, out_dir: Path | None) -> None:
 @click.option("--period", default=None, help="The new period label (default: the next tertial).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The date the figures will refer to (default: the period's last day).")
+@debug_option
 def new(slug: str, source: str, content: Path | None, period: str | None, as_of: object) -> None:
     """Start report SLUG for the next period from report --from."""
     from render.load import dump_yaml, split_report

@@ -271,20 +271,28 @@ def _alias_allowed(node: yaml.Node, walk: _Walk, path: tuple[Any, ...]) -> bool:
     name = found[0] if found else "*"
     size = _expanded_size(node, walk, set())
     if size is None:
-        walk.error(mark, f"the alias '{_shown(name)}' stands inside the value it refers to, which would repeat "
-                         "forever, expected an alias to a value written before and outside it", path)
+        walk.error(mark, _named(walk.pos, path, f"the alias '{_shown(name)}' stands inside the value it refers to, "
+                                "which would repeat forever, expected an alias to a value written before and outside it"),
+                   path)
+        walk.pos.failed.add(walk.root)  # the rest of the file is a fragment, as for too many aliases
         return False
     walk.expanded += size
     if walk.expanded <= MAX_ALIAS_NODES:
         return True
     if walk.expanded - size <= MAX_ALIAS_NODES:  # the alias that crossed the bound; later ones quietly
-        walk.error(mark, f"aliases ('{_shown(name)}' and those before it) in this file expand to more than "
-                         f"{MAX_ALIAS_NODES} values, expected aliases that share a small value, or the values "
-                         "written out", path)
+        walk.error(mark, _named(walk.pos, path, f"aliases ('{_shown(name)}' and those before it) in this file expand "
+                                f"to more than {MAX_ALIAS_NODES} values, expected aliases that share a small value, "
+                                "or the values written out"), path)
         # What is left of the file is a fragment: the schema's complaints about it would be noise.
         walk.pos.failed.add(walk.root)
     walk.pos.failed.add(path)
     return False
+
+
+def _named(pos: Positions, path: tuple[Any, ...], message: str) -> str:
+    """'economy.budget.groups[0].costs.budget: <message>', as the schema's messages read."""
+    name = dotted(pos.relative(path))
+    return f"{name}: {message}" if name else message
 
 
 def _tag_name(tag: str) -> str:
@@ -328,8 +336,8 @@ def _to_python(node: yaml.Node, walk: _Walk, path: tuple[Any, ...], depth: int =
         return None
     expected = _MAP if isinstance(node, yaml.MappingNode) else _SEQ if isinstance(node, yaml.SequenceNode) else None
     if node.tag != expected and (expected or node.tag not in _SCALAR_TAGS):
-        walk.error(node.start_mark, f"the tag '{_shown(_tag_name(node.tag))}' is not used in report files, "
-                                    "expected a plain value without a '!' tag", path)
+        walk.error(node.start_mark, _named(pos, path, f"the tag '{_shown(_tag_name(node.tag))}' is not used in "
+                                                      "report files, expected a plain value without a '!' tag"), path)
         return None
     if isinstance(node, yaml.MappingNode):
         return _mapping(node, walk, path, depth)
@@ -344,8 +352,7 @@ def _to_python(node: yaml.Node, walk: _Walk, path: tuple[Any, ...], depth: int =
     try:
         return walk.loader.construct_object(node, deep=True)
     except _Located as exc:
-        name = dotted(pos.relative(path))
-        walk.error(exc.mark, f"{name}: {exc.message}" if name and exc.named else exc.message, path)
+        walk.error(exc.mark, _named(pos, path, exc.message) if exc.named else exc.message, path)
     except yaml.YAMLError as exc:
         walk.error(node.start_mark, f"cannot read this value: {exc}", path)
     return None
@@ -367,10 +374,11 @@ def _mapping(node: yaml.MappingNode, walk: _Walk, path: tuple[Any, ...], depth: 
         if trap is not None:
             before, digits = trap
             whole, key_before = f"{before.value},{digits}", str(node.value[index - 1][0].value)
-            walk.error(before.start_mark,
-                       f"'{whole}' is read as {before.value} and a separate key '{digits}': inside {{...}} a comma "
-                       f"separates entries, expected {before.value}.{digits} with a point (or '{whole}' in quotes)",
-                       (*path, key_before))
+            walk.error(before.start_mark, _named(
+                walk.pos, (*path, key_before),
+                f"'{whole}' is read as {before.value} and a separate key '{digits}': inside {{...}} a comma "
+                f"separates entries, expected {before.value}.{digits} with a point (or '{whole}' in quotes)"),
+                (*path, key_before))
             continue
         key = str(key_node.value)
         if key in first:
@@ -511,8 +519,9 @@ def _load_yaml_file(
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        problems.append(Problem(file, line, col, "error",
-                                f"character {exc.character!r} is not allowed in YAML, expected printable text"))
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        problems.append(Problem(file, line, col, "error", f"an invisible control character (U+{code:04X}) stands "
+                                                          "here, expected printable text: delete it"))
         return None
     except _Located as exc:
         problems.append(_problem(file, exc.mark, exc.message))
