@@ -684,9 +684,12 @@ def _number_from_text(text: str, kind: type | None, path: tuple[Any, ...], pos: 
         try:
             Decimal(text.strip())
         except InvalidOperation:
-            return text  # no number at all: the schema says "expected a number, got 'tio'"
-        problems.append(Problem(where.file, where.line, where.col, "error",
-                                f"{name}: expected a number written out, such as 2351.5, got '{_shown(text)}'"))
+            if not re.search(r"[0-9]", text):
+                return text  # no number at all: the schema says "expected a number, got 'tio'"
+            message = f"expected a number such as 2351.5 or 2 351,5, got '{_shown(text)}'"
+        else:
+            message = f"expected a number written out, such as 2351.5, got '{_shown(text)}'"
+        problems.append(Problem(where.file, where.line, where.col, "error", f"{name}: {message}"))
         pos.failed.add(path)
         return None
     problem = number_problem(number)
