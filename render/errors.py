@@ -22,7 +22,15 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
-        return f"{where}: {self.severity}: {self.message}"
+        # One problem, one line, whatever an author's text brought into the message.
+        return f"{where}: {self.severity}: {' '.join(self.message.splitlines())}"
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """An author's text inside a message: on one line, and cut short when long."""
+    text = " ".join(text.split()) if any(c in text for c in "\n\r\t\v\f\x1c\x1d\x1e\x85\u2028\u2029") else text
+    text = text.replace("\0", "\\0")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ReportError(click.ClickException):

@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from render.errors import ContentError, Problem, note_file
+from render.errors import ContentError, Problem, note_file, shown
 from render.model import Report
 from render.paths import REPORT_FILE, Refused, is_plain_name, read_inside, resolve_inside
 from render.values import number_problem, parse_number
@@ -160,7 +160,7 @@ for _tag, _regex, _first in [
 
 
 def _shown(text: str) -> str:
-    return text if len(text) <= 40 else text[:37] + "..."
+    return shown(text)
 
 
 def _construct_date(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> dt.date:
@@ -414,7 +414,7 @@ def _problem(file: str, mark: yaml.Mark | None, message: str) -> Problem:
 def _display(path: Path, base: Path | None) -> str:
     try:
         return str(path.resolve().relative_to((base or Path.cwd()).resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a link that loops: shown as given
         return str(path)
 
 
@@ -598,6 +598,13 @@ def _include(
                 data[key][path[1]] = loaded
 
 
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a link that loops; the read that follows says so, located
+        return path
+
+
 def _report_folder_problem(folder: Path) -> str | None:
     """A report folder that is a link to somewhere outside the content folder is refused."""
     try:
@@ -619,7 +626,7 @@ def load_report(folder: Path, base: Path | None = None) -> LoadedReport:
     refused = _report_folder_problem(folder)
     if refused:
         raise ContentError([Problem(str(folder), 0, 0, "error", refused)])
-    files = [report_path.resolve()]
+    files = [_resolved(report_path)]
     data = load_yaml_file(report_path, (), pos, problems, base)
     if not isinstance(data, dict) and (data is not None or not problems):
         where = pos.locate(())
@@ -795,7 +802,7 @@ def _validation_problems(exc: ValidationError, pos: Positions) -> list[Problem]:
             model = _model_at(loc[:-1])
             allowed = list(model.model_fields) if model else []
             hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            msg = f"unknown key '{key}'"
+            msg = f"unknown key '{_shown(key)}'"
             msg += f", did you mean '{hint[0]}'?" if hint else (f", expected one of: {', '.join(allowed)}" if allowed else "")
         elif kind == "missing":
             where = pos.locate(loc[:-1])

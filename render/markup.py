@@ -90,11 +90,12 @@ def check_markdown(text: str | None) -> list[MarkdownIssue]:
 def _link_problem(href: str) -> str | None:
     if link_allowed(href):
         return None
-    shown = unquote(href)
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    text = unquote(href)
+    text = " ".join(text.split())
+    text = text if len(text) <= 60 else text[:57] + "..."
     scheme = re.match(r"^([a-z][a-z0-9+.-]*):", href.strip(), re.IGNORECASE)
     if scheme and scheme[1].lower() not in ("http", "https"):
-        return (f"the link '{shown}' uses '{scheme[1]}:', which is not allowed in a report, "
+        return (f"the link '{text}' uses '{scheme[1]}:', which is not allowed in a report, "
                 "expected a web address (https://...), mailto:, tel: or a place in the report (#...)")
-    return (f"the link '{shown}' points at a file, which is not published with the report, "
+    return (f"the link '{text}' points at a file, which is not published with the report, "
             "expected a web address (https://...), mailto:, tel: or a place in the report (#...)")

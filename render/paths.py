@@ -17,7 +17,7 @@ import re
 import stat
 from pathlib import Path
 
-from render.errors import ReportError
+from render.errors import ReportError, shown
 
 REPORT_FILE = "report.yaml"
 # Far above any real content file (the default report's largest is 60 kB), low
@@ -45,7 +45,7 @@ def is_plain_name(name: str) -> bool:
 
 
 def _short(name: str) -> str:
-    return name if len(name) <= 60 else name[:57] + "..."
+    return shown(name, 60)
 
 
 def _os_reason(name: str, exc: OSError) -> str:
@@ -63,8 +63,7 @@ def _os_reason(name: str, exc: OSError) -> str:
 def resolve_inside(root: Path, name: str) -> Path:
     """`root / name` with symlinks resolved; Refused unless it lies inside `root`."""
     if "\0" in name:
-        shown = _short(name.replace("\0", "\\0"))
-        raise Refused(f"'{shown}' contains a NUL character, expected a plain file name")
+        raise Refused(f"'{_short(name)}' contains a NUL character, expected a plain file name")
     if not name.strip():
         raise Refused("the file name is empty, expected a file name such as 'ekonomi.yaml'")
     if any(len(part.encode("utf-8", "replace")) > 255 for part in Path(name).parts):

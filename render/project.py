@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from render.errors import UsageProblem
+from render.errors import UsageProblem, shown
 from render.paths import REPORT_FILE, is_plain_name
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -53,7 +53,10 @@ def _report_folders(content_dir: Path) -> list[Path]:
 
 
 def _name(folder: Path, content_dir: Path) -> str:
-    return content_dir.resolve().name if folder == content_dir else folder.name
+    try:
+        return content_dir.resolve().name if folder == content_dir else folder.name
+    except (OSError, RuntimeError):
+        return folder.name
 
 
 def discover_reports(content_dir: Path, names: tuple[str, ...] = ()) -> list[Path]:
@@ -85,16 +88,15 @@ def _by_path(name: str, found: list[Path]) -> Path | None:
 
 
 def _unknown(name: str, content_dir: Path, known: list[str]) -> str:
-    shown = name.replace("\0", "\\0")
-    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    name_shown = shown(name, 60)
     listed = ", ".join(known) or "none"
     if not is_plain_name(name):
-        return (f"'{shown}' is not the name of a report under {content_dir}, "
+        return (f"'{name_shown}' is not the name of a report under {content_dir}, "
                 f"expected the name of a report folder, one of: {listed}")
     hint = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if hint:
-        return f"no report '{shown}' under {content_dir}, did you mean '{hint[0]}'?"
-    return f"no report '{shown}' under {content_dir}, expected one of: {listed}"
+        return f"no report '{name_shown}' under {content_dir}, did you mean '{hint[0]}'?"
+    return f"no report '{name_shown}' under {content_dir}, expected one of: {listed}"
 
 
 def select_shard(folders: list[Path], shard: str | None) -> list[Path]:
