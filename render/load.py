@@ -8,19 +8,17 @@ Hostile or broken input is bounded here, whatever the model: files are read
 through render.paths (inside the report folder, regular, bounded in size);
 nesting is at most MAX_DEPTH levels; aliases expand to at most MAX_ALIAS_NODES
 nodes and never into themselves; tags other than YAML's plain ones are errors;
-numbers must be finite and fit in 15 digits (render.values). Numbers typed the
-Swedish way ('3,3', '−140.8') are read as the number meant in every numeric field.
+numbers must be finite and fit in 15 digits (render.values). Positions live in
+render.positions; numbers typed the Swedish way ('3,3', '−140.8') and pydantic's
+errors in plain words in render.validation.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
-import difflib
 import os
 import re
-import types
-import typing
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -28,14 +26,16 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from render.errors import ContentError, Problem, note_file, shown
 from render.model import Report
 from render.paths import REPORT_FILE, Refused, is_plain_name, read_inside, resolve_inside
-from render.values import number_problem, parse_number
+from render.positions import Pos, Positions, dotted, named
+from render.validation import normalise_numbers, validation_problems
+from render.values import number_problem
 
-__all__ = ["REPORT_FILE", "LoadedReport", "Positions", "dotted", "dump_yaml", "load_report", "load_yaml_file",
+__all__ = ["REPORT_FILE", "LoadedReport", "Pos", "Positions", "dotted", "dump_yaml", "load_report", "load_yaml_file",
            "split_report"]
 
 # Far deeper than any report (the default content nests 9 levels), far shallower than
@@ -48,48 +48,6 @@ MAX_ALIAS_NODES = 10_000
 MAX_INCLUDES = 200
 # Fields of report.yaml that may name another file instead of holding content.
 INCLUDES: dict[str, str] = {"goals": "list", "economy": "one", "sections": "list"}
-
-
-@dataclass(frozen=True)
-class Pos:
-    """Where a value (and its key) stands in a content file; lines are 1-based."""
-
-    file: str
-    line: int
-    col: int
-    key_line: int = 0
-    key_col: int = 0
-    block: bool = False  # a literal/folded block scalar: text starts on the next line
-    indent: int = 0  # a block scalar's indentation, so its lines can be located to the column
-
-
-@dataclass
-class Positions:
-    """Model path -> position, and the file each included part came from."""
-
-    at: dict[tuple[Any, ...], Pos] = field(default_factory=dict)
-    roots: dict[tuple[Any, ...], str] = field(default_factory=dict)
-    failed: set[tuple[Any, ...]] = field(default_factory=set)
-    # Included part -> its file relative to the report folder ('goals/1-mal.yaml').
-    refs: dict[tuple[Any, ...], str] = field(default_factory=dict)
-
-    def locate(self, path: tuple[Any, ...], key: bool = False) -> Pos:
-        """The position of `path`, or of its nearest located ancestor."""
-        probe = tuple(path)
-        while probe not in self.at and probe:
-            probe = probe[:-1]
-        pos = self.at.get(probe) or Pos(next(iter(self.roots.values()), "?"), 0, 0)
-        if key and probe == tuple(path) and pos.key_line:
-            return Pos(pos.file, pos.key_line, pos.key_col)
-        return pos
-
-    def relative(self, path: tuple[Any, ...]) -> tuple[Any, ...]:
-        """`path` from the root of the file it lives in."""
-        best: tuple[Any, ...] = ()
-        for root in self.roots:
-            if path[: len(root)] == root and len(root) >= len(best):
-                best = root
-        return tuple(path[len(best):])
 
 
 @dataclass
@@ -271,7 +229,7 @@ def _alias_allowed(node: yaml.Node, walk: _Walk, path: tuple[Any, ...]) -> bool:
     name = found[0] if found else "*"
     size = _expanded_size(node, walk, set())
     if size is None:
-        walk.error(mark, _named(walk.pos, path, f"the alias '{_shown(name)}' stands inside the value it refers to, "
+        walk.error(mark, named(walk.pos, path, f"the alias '{_shown(name)}' stands inside the value it refers to, "
                                 "which would repeat forever, expected an alias to a value written before and outside it"),
                    path)
         walk.pos.failed.add(walk.root)  # the rest of the file is a fragment, as for too many aliases
@@ -280,19 +238,13 @@ def _alias_allowed(node: yaml.Node, walk: _Walk, path: tuple[Any, ...]) -> bool:
     if walk.expanded <= MAX_ALIAS_NODES:
         return True
     if walk.expanded - size <= MAX_ALIAS_NODES:  # the alias that crossed the bound; later ones quietly
-        walk.error(mark, _named(walk.pos, path, f"aliases ('{_shown(name)}' and those before it) in this file expand "
+        walk.error(mark, named(walk.pos, path, f"aliases ('{_shown(name)}' and those before it) in this file expand "
                                 f"to more than {MAX_ALIAS_NODES} values, expected aliases that share a small value, "
                                 "or the values written out"), path)
         # What is left of the file is a fragment: the schema's complaints about it would be noise.
         walk.pos.failed.add(walk.root)
     walk.pos.failed.add(path)
     return False
-
-
-def _named(pos: Positions, path: tuple[Any, ...], message: str) -> str:
-    """'economy.budget.groups[0].costs.budget: <message>', as the schema's messages read."""
-    name = dotted(pos.relative(path))
-    return f"{name}: {message}" if name else message
 
 
 def _tag_name(tag: str) -> str:
@@ -336,7 +288,7 @@ def _to_python(node: yaml.Node, walk: _Walk, path: tuple[Any, ...], depth: int =
         return None
     expected = _MAP if isinstance(node, yaml.MappingNode) else _SEQ if isinstance(node, yaml.SequenceNode) else None
     if node.tag != expected and (expected or node.tag not in _SCALAR_TAGS):
-        walk.error(node.start_mark, _named(pos, path, f"the tag '{_shown(_tag_name(node.tag))}' is not used in "
+        walk.error(node.start_mark, named(pos, path, f"the tag '{_shown(_tag_name(node.tag))}' is not used in "
                                                       "report files, expected a plain value without a '!' tag"), path)
         return None
     if isinstance(node, yaml.MappingNode):
@@ -352,7 +304,7 @@ def _to_python(node: yaml.Node, walk: _Walk, path: tuple[Any, ...], depth: int =
     try:
         return walk.loader.construct_object(node, deep=True)
     except _Located as exc:
-        walk.error(exc.mark, _named(pos, path, exc.message) if exc.named else exc.message, path)
+        walk.error(exc.mark, named(pos, path, exc.message) if exc.named else exc.message, path)
     except yaml.YAMLError as exc:
         walk.error(node.start_mark, f"cannot read this value: {exc}", path)
     return None
@@ -374,7 +326,7 @@ def _mapping(node: yaml.MappingNode, walk: _Walk, path: tuple[Any, ...], depth: 
         if trap is not None:
             before, digits = trap
             whole, key_before = f"{before.value},{digits}", str(node.value[index - 1][0].value)
-            walk.error(before.start_mark, _named(
+            walk.error(before.start_mark, named(
                 walk.pos, (*path, key_before),
                 f"'{whole}' is read as {before.value} and a separate key '{digits}': inside {{...}} a comma "
                 f"separates entries, expected {before.value}.{digits} with a point (or '{whole}' in quotes)"),
@@ -637,10 +589,10 @@ def load_report(folder: Path, base: Path | None = None) -> LoadedReport:
     report = None
     if data is not None:
         try:
-            _normalise_numbers(data, Report, (), pos, problems)
+            normalise_numbers(data, Report, (), pos, problems)
             report = Report.model_validate(data)
         except ValidationError as exc:
-            problems.extend(_validation_problems(exc, pos))
+            problems.extend(validation_problems(exc, pos))
         except Exception as exc:
             note_file(exc, _display(report_path, base))
             raise
@@ -648,194 +600,6 @@ def load_report(folder: Path, base: Path | None = None) -> LoadedReport:
         raise ContentError(problems)
     slug = folder.name if is_plain_name(folder.name) else folder.resolve().name
     return LoadedReport(slug, folder, report, pos, files)
-
-
-# -- numbers typed the way an author types them ------------------------------------
-
-def _numeric(tp: Any) -> type | None:
-    tp = _unwrap(tp)
-    return tp if tp in (Decimal, int, float) else None
-
-
-def _normalise_numbers(data: Any, tp: Any, path: tuple[Any, ...], pos: Positions, problems: list[Problem]) -> Any:
-    """Numbers written as text in numeric fields ('3,3', '−140.8', '1 080,5') become the number meant.
-
-    Walks the data along the model's field types, so it holds for every numeric field of
-    whatever model; text that is no number is left for the schema to refuse, except forms
-    the schema would take but an author never means ('1e400', 'Infinity')."""
-    tp = _unwrap(tp)
-    origin = typing.get_origin(tp)
-    if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(data, dict):
-        for key, value in data.items():
-            info = tp.model_fields.get(key)
-            if info is not None:
-                data[key] = _normalise_numbers(value, info.annotation, (*path, key), pos, problems)
-    elif origin is list and isinstance(data, list):
-        (item,) = typing.get_args(tp) or (Any,)
-        for index, value in enumerate(data):
-            data[index] = _normalise_numbers(value, item, (*path, index), pos, problems)
-    elif origin is dict and isinstance(data, dict):
-        args = typing.get_args(tp)
-        for key, value in data.items():
-            data[key] = _normalise_numbers(value, args[1] if len(args) == 2 else Any, (*path, key), pos, problems)
-    elif _numeric(tp) and isinstance(data, str) and path not in pos.failed:
-        return _number_from_text(data, _numeric(tp), path, pos, problems)
-    return data
-
-
-def _number_from_text(text: str, kind: type | None, path: tuple[Any, ...], pos: Positions, problems: list[Problem]) -> Any:
-    number = parse_number(text)
-    where = pos.locate(path)
-    name = dotted(pos.relative(path))
-    if number is None:
-        try:
-            Decimal(text.strip())
-        except InvalidOperation:
-            if not re.search(r"[0-9]", text):
-                return text  # no number at all: the schema says "expected a number, got 'tio'"
-            message = f"expected a number such as 2351.5 or 2 351,5, got '{_shown(text)}'"
-        else:
-            message = f"expected a number written out, such as 2351.5, got '{_shown(text)}'"
-        problems.append(Problem(where.file, where.line, where.col, "error", f"{name}: {message}"))
-        pos.failed.add(path)
-        return None
-    problem = number_problem(number)
-    if problem:
-        problems.append(Problem(where.file, where.line, where.col, "error", f"{name}: '{_shown(text)}' {problem}"))
-        pos.failed.add(path)
-        return None
-    if kind is int:
-        return int(number) if number == number.to_integral_value() else text
-    return number
-
-
-# -- turning pydantic's errors into located, plain-language messages ---------------
-
-_EXPECTED = {
-    "date_type": "expected a date as YYYY-MM-DD",
-    "date_from_datetime_parsing": "expected a date as YYYY-MM-DD",
-    "date_parsing": "expected a date as YYYY-MM-DD",
-    "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false",
-    "int_type": "expected a whole number",
-    "int_parsing": "expected a whole number",
-    "int_from_float": "expected a whole number",
-    "decimal_type": "expected a number",
-    "decimal_parsing": "expected a number",
-    "string_type": "expected a text",
-    "list_type": "expected a list (lines starting with '- ')",
-    "model_type": "expected a mapping (key: value lines)",
-    "model_attributes_type": "expected a mapping (key: value lines)",
-    "dict_type": "expected a mapping (key: value lines)",
-    "string_too_short": "expected a non-empty text",
-}
-
-
-def dotted(path: tuple[Any, ...]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _got(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return repr(value)
-
-
-def _model_at(path: tuple[Any, ...]) -> type[BaseModel] | None:
-    """The model class that validates the mapping at `path`, if any."""
-    current: Any = Report
-    for part in path:
-        current = _unwrap(current)
-        if isinstance(part, int):
-            args = typing.get_args(current)
-            current = args[0] if args else None
-        elif isinstance(current, type) and issubclass(current, BaseModel):
-            info = current.model_fields.get(part)
-            current = info.annotation if info else None
-        else:
-            return None
-    current = _unwrap(current)
-    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
-
-
-def _unwrap(tp: Any) -> Any:
-    while True:
-        origin = typing.get_origin(tp)
-        if origin is typing.Annotated:
-            tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, types.UnionType):
-            args = [a for a in typing.get_args(tp) if a is not type(None)]
-            tp = args[0] if len(args) == 1 else tp
-            if len(args) != 1:
-                return tp
-        else:
-            return tp
-
-
-# pydantic names the validator inside a union or wrapper in `loc`; an author never wrote it.
-_INTERNAL_LOC = re.compile(r"^(function-(after|before|wrap|plain)|lax-or-strict|json-or-python|chain|nullable|union|tagged-union)\[")
-
-
-def _validation_problems(exc: ValidationError, pos: Positions) -> list[Problem]:
-    problems = []
-    for err in exc.errors():
-        loc = tuple(part for part in err["loc"] if not (isinstance(part, str) and _INTERNAL_LOC.match(part)))
-        kind = err["type"]
-        if any(loc[: len(bad)] == bad for bad in pos.failed):
-            continue
-        rel = pos.relative(loc)
-        name = dotted(rel)
-        if kind == "extra_forbidden":
-            where = pos.locate(loc, key=True)
-            key = str(loc[-1])
-            model = _model_at(loc[:-1])
-            allowed = list(model.model_fields) if model else []
-            hint = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            msg = f"unknown key '{_shown(key)}'"
-            msg += f", did you mean '{hint[0]}'?" if hint else (f", expected one of: {', '.join(allowed)}" if allowed else "")
-        elif kind == "missing":
-            where = pos.locate(loc[:-1])
-            parent = dotted(pos.relative(loc[:-1]))
-            msg = f"missing required key '{loc[-1]}'" + (f" in {parent}" if parent else "")
-            model = _model_at(loc[:-1])
-            info = model.model_fields.get(str(loc[-1])) if model else None
-            if info and info.description:
-                msg += f", expected {info.description[0].lower()}{info.description[1:].rstrip('.')}"
-        else:
-            where = pos.locate(loc)
-            if kind in ("enum", "literal_error"):
-                expected = f"expected one of: {err['ctx']['expected']}"
-                allowed = re.findall(r"'([^']*)'", str(err["ctx"]["expected"]))
-                hint = difflib.get_close_matches(str(err.get("input")), allowed, n=1, cutoff=0.6)
-                if hint:  # a misspelt value: name the one meant, as for a misspelt key
-                    expected = f"unknown value {_got(err.get('input'))}, did you mean '{hint[0]}'?"
-                    kind = "value_error"  # the value is already named
-            elif kind in ("too_short",):
-                expected = f"expected at least {err['ctx']['min_length']} item(s)"
-            elif kind == "string_pattern_mismatch":
-                expected = f"expected text matching {err['ctx']['pattern']}"
-            elif kind in ("greater_than_equal", "less_than_equal"):
-                expected = err["msg"].replace("Input should be", "expected a value")
-            elif kind == "value_error":
-                expected = str(err["ctx"].get("error", err["msg"])) if err.get("ctx") else err["msg"]
-            else:
-                expected = _EXPECTED.get(kind, err["msg"])
-            msg = f"{name}: {expected}" if name else expected
-            if kind != "value_error":
-                msg += f", got {_got(err.get('input'))}"
-        problems.append(Problem(where.file, where.line, where.col, "error", msg))
-    return problems
 
 
 class _Dumper(yaml.SafeDumper):
