@@ -19,6 +19,7 @@ import copy
 import datetime as dt
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -38,14 +39,15 @@ from render.values import number_problem
 __all__ = ["REPORT_FILE", "LoadedReport", "Pos", "Positions", "dotted", "dump_yaml", "load_report", "load_yaml_file",
            "split_report"]
 
-# Far deeper than any report (the default content nests 9 levels), far shallower than
+# Far deeper than any report (the default content nests 8 levels), far shallower than
 # Python's recursion limit, which 20 000 levels of '[' would otherwise reach.
 MAX_DEPTH = 60
 # Aliases may share a value, not multiply one: 9 levels of 9 aliases would otherwise
 # expand to 387 million nodes.
 MAX_ALIAS_NODES = 10_000
-# A report names each included file once; a bound keeps a hostile list short.
+# A report names each included file once; bounds keep a hostile list short and quick.
 MAX_INCLUDES = 200
+MAX_REPORT_BYTES = 8_000_000  # all of a report's files together (the default report: 102 kB)
 # Fields of report.yaml that may name another file instead of holding content.
 INCLUDES: dict[str, str] = {"goals": "list", "economy": "one", "sections": "list"}
 
@@ -499,6 +501,7 @@ def _include(
     home = folder.resolve()
     seen: dict[Path, Pos] = {files[0]: Pos(REPORT_FILE, 0, 0)} if files else {}
     count = 0
+    total = _size(files[0]) if files else 0
     for key, kind in INCLUDES.items():
         value = data.get(key)
         refs: list[tuple[tuple[Any, ...], Any]]
@@ -539,6 +542,11 @@ def _include(
             if not os.path.lexists(target):
                 refuse(f"file '{_shown(ref)}' not found next to {REPORT_FILE}")
                 continue
+            total += _size(target)
+            if total > MAX_REPORT_BYTES:
+                refuse(f"the report's files add up to more than {MAX_REPORT_BYTES / 1e6:g} MB with '{_shown(ref)}', "
+                       f"expected less than {MAX_REPORT_BYTES / 1e6:g} MB in all")
+                continue
             files.append(target)
             pos.refs[path] = target.relative_to(home).as_posix()
             loaded = load_yaml_file(target, path, pos, problems, base, named_at=where)
@@ -548,6 +556,15 @@ def _include(
                 data[key] = loaded
             else:
                 data[key][path[1]] = loaded
+
+
+def _size(path: Path) -> int:
+    """A regular file's size; anything else counts 0 here and is refused when read."""
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 def _resolved(path: Path) -> Path:

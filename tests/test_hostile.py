@@ -540,3 +540,19 @@ def test_new_refuses_an_existing_name_and_a_path_as_source(tmp_path: Path, conte
     assert result.exit_code == 2 and "is not the name of a report" in result.output
     for slug in ("../x", "a/b", "X", "a" * 300):
         assert CliRunner().invoke(main, ["new", slug, "--from", "ks-t1-2020", "--content", content]).exit_code == 2
+
+
+def test_a_file_too_large_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    folder = _report(tmp_path, MINIMAL + "# " + "x" * 2_100_000 + "\n")
+    result = _check(folder.parent)
+    assert result.output.splitlines()[0] == (
+        f"{folder / 'report.yaml'}: error: 'report.yaml' is 2.1 MB, expected a file under 2 MB")
+
+
+def test_a_report_whose_files_add_up_to_too_much_is_refused(content_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("render.load.MAX_REPORT_BYTES", 60_000)  # the default report's files are 102 kB in all
+    result = _check(content_copy.parent)
+    assert result.exit_code == 1
+    (first, *_) = [line for line in result.output.splitlines() if "add up to" in line]
+    assert first.endswith("error: the report's files add up to more than 0.06 MB with '3-ekonomiskt-hallbar.yaml', "
+                          "expected less than 0.06 MB in all")
