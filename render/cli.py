@@ -22,7 +22,16 @@ import click
 
 from render import __version__
 from render.build import BuildOptions, Outcome, build_many, default_assets, validate_report
-from render.errors import BUG_REPORT, ContentError, Problem, ReportError, note_file, noted_file, summary_line
+from render.errors import (
+    BUG_REPORT,
+    BuildError,
+    ContentError,
+    Problem,
+    ReportError,
+    note_file,
+    noted_file,
+    summary_line,
+)
 from render.output import current_umask, write_atomic
 from render.project import default_content_dir, discover_reports, select_shard
 from render.schema import SCHEMA_KINDS, schema_text
@@ -41,7 +50,7 @@ def _noting(outcomes: Iterator[Outcome], folder: Path | None) -> Iterator[Outcom
     try:
         yield from outcomes
     except Exception as exc:
-        if folder is not None and not isinstance(exc, ReportError):
+        if folder is not None:
             note_file(exc, folder / "report.yaml")
         raise
 
@@ -257,8 +266,7 @@ def export(reports: tuple[str, ...], content: Path | None, out_dir: Path, quiet:
             loaded, problems = validate_report(folder)
             tables = export_tables(loaded.report)
         except Exception as exc:
-            if not isinstance(exc, ReportError):
-                note_file(exc, folder / "report.yaml")
+            note_file(exc, folder / "report.yaml")
             raise
         for problem in problems:
             out.problem(problem)
@@ -308,9 +316,13 @@ def new(slug: str, source: str, content: Path | None, period: str | None, as_of:
     files = split_report(data, loaded.positions)
     # All or nothing: the report is made in a hidden folder next to its place and renamed
     # into it only when every file is written and the whole report validates.
-    staging = Path(tempfile.mkdtemp(prefix=f".tul-new-{slug}-", dir=folder.parent))
     try:
+        staging = Path(tempfile.mkdtemp(prefix=f".tul-new-{slug}-", dir=folder.parent))
         os.chmod(staging, 0o777 & ~current_umask())
+    except OSError as exc:
+        raise BuildError(f"{folder.parent}: error: cannot create a report here ({exc.strerror}), "
+                         "expected a content folder you may write to") from None
+    try:
         for name, (kind, part) in files.items():
             schema_ref = "../" * (name.count("/") + 1) + f"schema/{kind}.schema.json"
             write_atomic(staging / name, dump_yaml(part, schema_ref).encode("utf-8"), root=staging)
@@ -321,7 +333,10 @@ def new(slug: str, source: str, content: Path | None, period: str | None, as_of:
                                 for p in exc.problems]) from None
         if os.path.lexists(target):
             raise ReportError(f"{target} already exists, expected a new report name")
-        os.rename(staging, target)
+        try:
+            os.rename(staging, target)
+        except OSError as exc:
+            raise BuildError(f"{target}: error: cannot create the report ({exc.strerror})") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -85,6 +85,8 @@ BUG_REPORT = "this is a bug in tul, please report it with the file that caused i
 
 def note_file(exc: BaseException, file: object) -> None:
     """Remember, on an unexpected exception, the file being worked on (the innermost one wins)."""
+    if isinstance(exc, ReportError):
+        return  # an expected error says where it is itself
     if not any(str(note).startswith("tul-file: ") for note in getattr(exc, "__notes__", ())):
         exc.add_note(f"tul-file: {file}")
 

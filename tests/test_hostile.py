@@ -556,3 +556,14 @@ def test_a_report_whose_files_add_up_to_too_much_is_refused(content_copy: Path, 
     (first, *_) = [line for line in result.output.splitlines() if "add up to" in line]
     assert first.endswith("error: the report's files add up to more than 0.06 MB with '3-ekonomiskt-hallbar.yaml', "
                           "expected less than 0.06 MB in all")
+
+
+def test_new_where_nothing_can_be_created_is_a_plain_error(content_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> str:
+        raise PermissionError(13, "Permission denied")  # as in a read-only content folder (root writes anyway)
+
+    monkeypatch.setattr("render.cli.tempfile.mkdtemp", refused)
+    result = CliRunner().invoke(main, ["new", "ks-t2-2020", "--from", "ks-t1-2020", "--content", str(content_copy.parent)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [f"{content_copy.parent}: error: cannot create a report here (Permission "
+                                          "denied), expected a content folder you may write to"]
