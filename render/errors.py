@@ -21,8 +21,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
-        # One problem, one line, whatever an author's text brought into the message.
+        # One problem, one line, whatever an author's text (or a folder's name) brought in.
+        file = self.file.encode("unicode_escape").decode("ascii") if not self.file.isprintable() else self.file
+        where = f"{file}:{self.line}:{self.col}" if self.line else file
         return f"{where}: {self.severity}: {' '.join(self.message.splitlines())}"
 
 

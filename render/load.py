@@ -423,6 +423,8 @@ def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[yaml.Mark | N
                       "column as the keys above it (count the spaces)")
     if "did not find expected '-' indicator" in problem:
         return mark, "expected a list item starting with '- ' in the same column as the items above it"
+    if "expected a single document" in (exc.context or "") + problem:
+        return mark, "a second document ('---') starts here, expected one document per file: remove the '---' line"
     if "found undefined alias" in problem:
         return mark, f"{problem.replace('found undefined alias', 'the alias')} refers to no '&' anchor above it, " \
                      "expected an '&name' on a value before the '*name'"

@@ -567,3 +567,10 @@ def test_new_where_nothing_can_be_created_is_a_plain_error(content_copy: Path, m
     assert result.exit_code == 1
     assert result.output.splitlines() == [f"{content_copy.parent}: error: cannot create a report here (Permission "
                                           "denied), expected a content folder you may write to"]
+
+
+def test_a_folder_name_with_a_line_break_stays_on_one_line(tmp_path: Path) -> None:
+    _report(tmp_path, MINIMAL.replace("assessment: uppfylls_delvis", "assesment: uppfylls_delvis"), name="a\nb")
+    result = _check(tmp_path / "content")
+    assert result.output.splitlines() == [
+        f"{tmp_path}/content/a\\nb/report.yaml:18:9: error: unknown key 'assesment', did you mean 'assessment'?", "1 error"]

@@ -158,3 +158,9 @@ def test_a_windows_1252_file_is_located_by_line_and_column(tmp_path: Path) -> No
 ])
 def test_enum_values_get_a_did_you_mean(tmp_path: Path, old: str, new: str, expected: str) -> None:
     assert _first_line(tmp_path, MINIMAL.replace(old, new, 1)) == expected
+
+
+def test_a_second_document_in_a_file_is_explained(tmp_path: Path) -> None:
+    assert _first_line(tmp_path, MINIMAL + "---\nyear: 2022\n") == (
+        "53:1: error: YAML syntax: a second document ('---') starts here, expected one document per file: "
+        "remove the '---' line")
