@@ -42,8 +42,7 @@ def _logo_problems(loaded: LoadedReport, logo: str) -> list[Problem]:
     try:
         read_svg(loaded.folder, logo)
     except Refused as exc:
-        reason = (f"file '{logo}' not found, expected an SVG file next to report.yaml"
-                  if exc.reason.startswith("file '") and exc.reason.endswith("not found") else exc.reason)
+        reason = f"file '{logo}' not found, expected an SVG file next to report.yaml" if exc.kind == "missing" else exc.reason
         return [Problem(where.file, where.line, where.col, "error", f"theme.logo: {reason}")]
     return []
 

@@ -525,7 +525,7 @@ def _include(
             try:
                 target = resolve_inside(home, ref)
             except Refused as exc:
-                refuse(exc.reason if "outside" not in exc.reason else
+                refuse(exc.reason if exc.kind != "outside" else
                        f"'{_shown(ref)}' is not a .yaml file inside the report folder, expected a file name such as 'ekonomi.yaml'")
                 continue
             if target.suffix not in (".yaml", ".yml"):

@@ -35,9 +35,10 @@ class Refused(ReportError):
     Callers turn it into a located problem; should one escape, it still prints as
     a plain error rather than as a bug."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, kind: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
+        self.kind = kind  # 'outside' or 'missing' where a caller words it its own way
 
 
 def is_plain_name(name: str) -> bool:
@@ -61,6 +62,10 @@ def _os_reason(name: str, exc: OSError) -> str:
     return f"cannot read '{_short(name)}' ({exc.strerror or exc}), expected a readable file"
 
 
+def _os_kind(exc: OSError) -> str:
+    return "missing" if exc.errno in (errno.ENOENT, errno.ENOTDIR) else ""
+
+
 def resolve_inside(root: Path, name: str) -> Path:
     """`root / name` with symlinks resolved; Refused unless it lies inside `root`."""
     if "\0" in name:
@@ -73,12 +78,12 @@ def resolve_inside(root: Path, name: str) -> Path:
         base = root.resolve(strict=True)
         target = (base / name).resolve(strict=False)
     except OSError as exc:
-        raise Refused(_os_reason(name, exc)) from None
+        raise Refused(_os_reason(name, exc), _os_kind(exc)) from None
     except RuntimeError:  # a symlink loop, on Pythons that raise it here
         raise Refused(f"'{_short(name)}' is a link that leads round in a circle, expected a file") from None
     if target != base and base not in target.parents:
         raise Refused(f"'{_short(name)}' leads outside the report folder (to {target}), "
-                      "expected a file inside the report folder")
+                      "expected a file inside the report folder", kind="outside")
     return target
 
 
@@ -91,7 +96,7 @@ def read_inside(root: Path, name: str, limit: int = MAX_FILE_BYTES) -> bytes:
     except OSError as exc:
         if exc.errno == errno.EISDIR:
             raise Refused(f"'{_short(name)}' is a folder, expected a file") from None
-        raise Refused(_os_reason(name, exc)) from None
+        raise Refused(_os_reason(name, exc), _os_kind(exc)) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
