@@ -13,6 +13,7 @@ from markupsafe import Markup
 from render.chart import budget_chart
 from render.derive import Derived
 from render.labels import LANGUAGE_TAGS, fill
+from render.paths import read_svg
 from render.tables import ComputedTable
 from render.templates import make_environment
 
@@ -88,7 +89,8 @@ def render_html(derived: Derived, assets: Assets, css_extra: str = "", fonts: bo
     logo = None
     if report.theme.logo:
         # An <img> with a data: URI, not inline SVG: a script in an SVG image never runs.
-        data = base64.b64encode((loaded.folder / report.theme.logo).read_bytes()).decode("ascii")
+        # Read under the path rule (render.paths): a logo linked to a file outside the report is refused.
+        data = base64.b64encode(read_svg(loaded.folder, report.theme.logo)).decode("ascii")
         logo = f"data:image/svg+xml;base64,{data}"
 
     def chart(table: ComputedTable) -> Markup:
