@@ -574,3 +574,28 @@ def test_a_folder_name_with_a_line_break_stays_on_one_line(tmp_path: Path) -> No
     result = _check(tmp_path / "content")
     assert result.output.splitlines() == [
         f"{tmp_path}/content/a\\nb/report.yaml:18:9: error: unknown key 'assesment', did you mean 'assessment'?", "1 error"]
+
+
+def test_organisation_styles_and_templates_that_link_outside_are_refused(tmp_path: Path) -> None:
+    """--styles and --templates folders follow the path rule too: a link to /etc/passwd is never embedded."""
+    folder = _report(tmp_path)
+    styles, templates = tmp_path / "styles", tmp_path / "templates"
+    styles.mkdir()
+    templates.mkdir()
+    (styles / "report.css").symlink_to("/etc/passwd")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--content", str(folder.parent), "--out", str(out), "--format", "html",
+                                       "--styles", str(styles)])
+    assert result.exit_code == 1
+    assert f"{styles / 'report.css'}: error: 'report.css' leads outside the report folder" in result.output
+    assert not (out / "r" / "index.html").exists()
+    _no_traceback(result)
+    (styles / "report.css").unlink()
+    (templates / "report.html").symlink_to("/etc/passwd")
+    result = CliRunner().invoke(main, ["build", "--content", str(folder.parent), "--out", str(out), "--format", "html",
+                                       "--templates", str(templates)])
+    assert result.exit_code == 1
+    assert (f"error: template: {templates / 'report.html'} links to /etc/passwd, outside the template folder; "
+            "expected a template file inside it") in result.output
+    assert not (out / "r" / "index.html").exists()
+    _no_traceback(result)
