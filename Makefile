@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint bench profile clean system-deps
+.PHONY: build test lint fuzz bench profile clean system-deps
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) system-deps lint
 lint: $(STAMP)
 	$(BIN)/ruff check render tests bench
 	$(BIN)/mypy
+
+# 10 000 mutated default reports; prints how many ended in a traceback or a hang (must be 0).
+fuzz: $(STAMP)
+	$(BIN)/python tests/fuzz.py --cases 10000
 
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench.py

@@ -2,16 +2,14 @@
 
 Everything of a report is gathered and validated before anything is written;
 only this module touches the output folder, and always through a temporary
-file and a rename, so a failed build never leaves a half-written PDF.
+file and a rename (render.output), so a failed build never leaves a half-written
+PDF. Finding reports and shards lives in render.project.
 """
 
 from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
-import re
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -23,26 +21,19 @@ from render.check import check_report
 from render.derive import Derived, derive_report
 from render.errors import BuildError, ContentError, Problem, ReportError
 from render.html import Assets, render_html, with_fonts
-from render.load import REPORT_FILE, load_report
+from render.load import load_report
+from render.output import write_atomic as write_atomic
+from render.project import PACKAGE_DIR, _shipped
+from render.project import default_content_dir as default_content_dir
+from render.project import discover_reports as discover_reports
+from render.project import select_shard as select_shard
 from render.related import DATA_FILE, Sources, read_related, related_folders, report_data
 from render.templates import describe_template_error
 
+# write_atomic (render.output), discover_reports, select_shard and default_content_dir
+# (render.project) live in their own modules and stay importable from here.
+
 STAMP_FILE = ".tul-stamp"
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def _shipped(name: str) -> Path:
-    """A shipped folder: the source checkout's top level, or the wheel's copy."""
-    checkout = PACKAGE_DIR.parent / name
-    if checkout.is_dir() and (PACKAGE_DIR.parent / "pyproject.toml").is_file():
-        return checkout
-    return PACKAGE_DIR / "_data" / name
-
-
-def default_content_dir() -> Path:
-    """The embedded default content (the KS Tertialrapport 1 2020)."""
-    return _shipped("content")
 
 
 def default_assets(template_dirs: tuple[Path, ...] = (), style_dirs: tuple[Path, ...] = ()) -> Assets:
@@ -53,47 +44,6 @@ def default_assets(template_dirs: tuple[Path, ...] = (), style_dirs: tuple[Path,
         style_dirs=[*style_dirs, styles],
         font_dir=styles / "fonts",
     )
-
-
-def discover_reports(content_dir: Path, names: tuple[str, ...] = ()) -> list[Path]:
-    """Report folders (those holding a report.yaml) under `content_dir`, by name."""
-    found = sorted(p.parent for p in content_dir.glob(f"*/{REPORT_FILE}"))
-    if (content_dir / REPORT_FILE).is_file():
-        found.insert(0, content_dir)
-    if not names:
-        return found
-    by_name = {p.name: p for p in found}
-    chosen = []
-    for name in names:
-        if name in by_name:
-            chosen.append(by_name[name])
-        elif (Path(name) / REPORT_FILE).is_file():
-            chosen.append(Path(name))
-        else:
-            known = ", ".join(sorted(by_name)) or "none"
-            raise BuildError(f"no report '{name}' under {content_dir}, expected one of: {known}")
-    return chosen
-
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write `data` to `target` through a temporary file and a rename."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise BuildError(f"{target}: error: cannot write here ({exc.strerror}), expected a writable output folder") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise BuildError(f"{target}: error: cannot write ({exc.strerror}); the previous file is untouched") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass
@@ -267,17 +217,6 @@ def build_many(folders: list[Path], options: BuildOptions, jobs: int, progress: 
         futures = [pool.submit(_build_one, folder, options) for folder in folders]
         for future in as_completed(futures):
             yield future.result()
-
-
-def select_shard(folders: list[Path], shard: str | None) -> list[Path]:
-    """'I/N': every N-th report starting at the I-th, so N CI runners share the set."""
-    if not shard:
-        return folders
-    match = re.fullmatch(r"(\d+)/(\d+)", shard)
-    if not match or not 1 <= int(match[1]) <= int(match[2]):
-        raise BuildError(f"--shard {shard!r}: expected I/N with 1 <= I <= N, e.g. 1/4")
-    index, count = int(match[1]), int(match[2])
-    return sorted(folders, key=lambda p: p.name)[index - 1 :: count]
 
 
 def _template_message(exc: Exception) -> str:

@@ -13,9 +13,10 @@ from pydantic import BaseModel
 from render.contrast import TEXT, contrast_ratio, passing_shade
 from render.derive import Derived
 from render.errors import Problem
-from render.load import dotted
+from render.load import LoadedReport, dotted
 from render.markup import check_markdown
 from render.model import MARKDOWN_FIELDS
+from render.paths import Refused, read_svg
 
 
 def _markdown_fields(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -33,6 +34,17 @@ def _markdown_fields(obj: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[An
     elif isinstance(obj, list):
         for i, item in enumerate(obj):
             yield from _markdown_fields(item, (*path, i))
+
+
+def _logo_problems(loaded: LoadedReport, logo: str) -> list[Problem]:
+    """The logo is read under the path rule (render.paths): inside the report folder, an SVG file."""
+    where = loaded.positions.locate(("theme", "logo"))
+    try:
+        read_svg(loaded.folder, logo)
+    except Refused as exc:
+        reason = f"file '{logo}' not found, expected an SVG file next to report.yaml" if exc.kind == "missing" else exc.reason
+        return [Problem(where.file, where.line, where.col, "error", f"theme.logo: {reason}")]
+    return []
 
 
 def check_report(derived: Derived) -> list[Problem]:
@@ -54,10 +66,8 @@ def check_report(derived: Derived) -> list[Problem]:
     problems.extend(_duplicate_ids(derived))
     problems.extend(_theme_contrast(derived))
 
-    if report.theme.logo and not (loaded.folder / report.theme.logo).is_file():
-        where = pos.locate(("theme", "logo"))
-        problems.append(Problem(where.file, where.line, where.col, "error",
-                                f"theme.logo: file '{report.theme.logo}' not found, expected an SVG file next to report.yaml"))
+    if report.theme.logo:
+        problems.extend(_logo_problems(loaded, report.theme.logo))
     return problems
 
 

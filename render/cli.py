@@ -1,25 +1,39 @@
-"""The `tul` command line: parses flags, calls the pipeline, prints calmly."""
+"""The `tul` command line: parses flags, calls the pipeline, prints calmly.
+
+Exit codes: 0 success, 1 content or build errors, 2 usage errors (click's own, a
+wrong report name, --shard, a --content that does not exist). An exception that
+escapes a command is a bug in tul: the last line of defence (`_Main.invoke`) says so
+in one line, naming the file when it is known, and shows the traceback only with -v.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
 from render import __version__
-from render.build import (
-    BuildOptions,
-    build_many,
-    default_assets,
-    default_content_dir,
-    discover_reports,
-    select_shard,
-    validate_report,
-    write_atomic,
+from render.build import BuildOptions, Outcome, build_many, default_assets, validate_report
+from render.errors import (
+    BUG_REPORT,
+    BuildError,
+    ContentError,
+    Problem,
+    ReportError,
+    note_file,
+    noted_file,
+    summary_line,
 )
-from render.errors import ContentError, Problem, ReportError, summary_line
+from render.output import current_umask, write_atomic
+from render.project import default_content_dir, discover_reports, select_shard
 from render.related import consolidates_others
 from render.schema import SCHEMA_KINDS, schema_text
 
@@ -30,6 +44,16 @@ PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "plain")
 
 def _strict_default() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _noting(outcomes: Iterator[Outcome], folder: Path | None) -> Iterator[Outcome]:
+    """Pass outcomes through; an exception on the way names `folder` (when one report is built)."""
+    try:
+        yield from outcomes
+    except Exception as exc:
+        if folder is not None:
+            note_file(exc, folder / "report.yaml")
+        raise
 
 
 def _content_dir(content: Path | None) -> Path:
@@ -82,7 +106,7 @@ class _Output:
 
 
 content_option = click.option(
-    "--content", type=click.Path(file_okay=False, path_type=Path), default=None,
+    "--content", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
     help="Folder holding one folder per report (default: ./content, else the embedded default).",
 )
 strict_option = click.option(
@@ -90,9 +114,47 @@ strict_option = click.option(
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 verbose_option = click.option("-v", "--verbose", is_flag=True, help="Print each stage of each report.")
+# Every command takes -v: should tul fail unexpectedly (a bug), it then shows the traceback.
+debug_option = click.option("-v", "--verbose", is_flag=True, expose_value=False,
+                            help="Show the traceback should tul fail unexpectedly.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_VERBOSE_FLAG = re.compile(r"--verbose|-[a-zA-Z]*v[a-zA-Z]*")
+
+
+class _Main(click.Group):
+    """The click group, with the last line of defence around every command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        words = args[: args.index("--")] if "--" in args else args
+        ctx.meta["tul.verbose"] = any(_VERBOSE_FLAG.fullmatch(word) for word in words)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # the reader went away (tul schema | head): click leaves quietly
+            self._defend(ctx, exc)
+        except Exception as exc:
+            self._defend(ctx, exc)
+
+    @staticmethod
+    def _defend(ctx: click.Context, exc: Exception) -> None:
+        if ctx.meta.get("tul.verbose"):
+            raise exc
+        detail = " ".join(f"{type(exc).__name__}: {exc}".split())
+        detail = detail if len(detail) <= 160 else detail[:157] + "..."
+        file = noted_file(exc)
+        where = f"{file}: " if file else ""
+        raise ReportError(f"{where}error: tul stopped on an unexpected problem ({detail}); {BUG_REPORT} "
+                          "(run again with -v for the details)") from None
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tul")
 def main() -> None:
     """tul: the tjänsteutlåtande report generator (YAML + Markdown -> HTML and PDF)."""
@@ -147,7 +209,8 @@ def build(
             return
         raise ReportError(f"no reports found under {content_dir}, expected folders with a report.yaml")
     failed = 0
-    for outcome in build_many(folders, options, jobs or os.cpu_count() or 1, out.progress):
+    outcomes = build_many(folders, options, jobs or os.cpu_count() or 1, out.progress)
+    for outcome in _noting(outcomes, folders[0] if len(folders) == 1 else None):
         if outcome.result is None:
             failed += 1
             for problem in outcome.problems:
@@ -172,6 +235,7 @@ def build(
 @content_option
 @strict_option
 @quiet_option
+@debug_option
 def check(reports: tuple[str, ...], content: Path | None, strict: bool | None, quiet: bool) -> None:
     """Validate REPORTS without rendering; print every problem as file:line:col."""
     out = _Output(quiet, False)
@@ -183,6 +247,9 @@ def check(reports: tuple[str, ...], content: Path | None, strict: bool | None, q
             _, problems = validate_report(folder, strict)
         except ContentError as exc:
             problems = exc.problems
+        except Exception as exc:
+            note_file(exc, folder / "report.yaml")
+            raise
         for problem in problems:
             out.problem(problem)
         errors += sum(p.severity == "error" for p in problems)
@@ -198,18 +265,24 @@ def check(reports: tuple[str, ...], content: Path | None, strict: bool | None, q
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build/export"),
               show_default=True, help="Folder for <report>/*.csv and *.json.")
 @quiet_option
+@debug_option
 def export(reports: tuple[str, ...], content: Path | None, out_dir: Path, quiet: bool) -> None:
     """Write indicators, activities and budget as CSV (Swedish Excel) and JSON."""
     from render.export import export_tables
 
     out = _Output(quiet, False)
     for folder in discover_reports(_content_dir(content), reports):
-        derived, problems = validate_report(folder)
-        loaded = derived.loaded
+        try:
+            derived, problems = validate_report(folder)
+            loaded = derived.loaded
+            tables = export_tables(derived)
+        except Exception as exc:
+            note_file(exc, folder / "report.yaml")
+            raise
         for problem in problems:
             out.problem(problem)
-        for name, data in export_tables(derived).items():
-            write_atomic(out_dir / loaded.slug / name, data)
+        for name, data in tables.items():
+            write_atomic(out_dir / loaded.slug / name, data, root=out_dir)
         out.info(f"exported {loaded.slug} to {out_dir / loaded.slug}")
 
 
@@ -218,13 +291,14 @@ def export(reports: tuple[str, ...], content: Path | None, out_dir: Path, quiet:
               help="Which content file the schema describes.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write every kind as <kind>.schema.json into this folder instead of printing one.")
+@debug_option
 def schema(kind: str, out_dir: Path | None) -> None:
     """Print the JSON Schema of the content files (for editors and CI)."""
     if out_dir is None:
         click.echo(schema_text(kind), nl=False)
         return
     for each in SCHEMA_KINDS:
-        write_atomic(out_dir / f"{each}.schema.json", schema_text(each).encode("utf-8"))
+        write_atomic(out_dir / f"{each}.schema.json", schema_text(each).encode("utf-8"), root=out_dir)
     click.echo(f"wrote {len(SCHEMA_KINDS)} schemas to {out_dir}", err=True)
 
 
@@ -235,26 +309,49 @@ def schema(kind: str, out_dir: Path | None) -> None:
 @click.option("--period", default=None, help="The new period label (default: the next tertial).")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The date the figures will refer to (default: the period's last day).")
+@debug_option
 def new(slug: str, source: str, content: Path | None, period: str | None, as_of: object) -> None:
     """Start report SLUG for the next period from report --from."""
-    import re
-
     from render.load import dump_yaml, split_report
     from render.successor import successor_data
 
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", slug):
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", slug):
         raise click.BadParameter("use lower-case letters, digits and '-', e.g. ks-t2-2020", param_hint="SLUG")
     content_dir = _content_dir(content)
     (folder,) = discover_reports(content_dir, (source,))
     target = folder.parent / slug
-    if target.exists():
+    if os.path.lexists(target):
         raise ReportError(f"{target} already exists, expected a new report name")
     derived, _ = validate_report(folder)
     loaded = derived.loaded
     data = successor_data(loaded.report, period, as_of.date() if as_of else None, source=folder.name)  # type: ignore[attr-defined]
-    for name, (kind, part) in split_report(data, loaded.positions).items():
-        write_atomic(target / name, dump_yaml(part, f"../schema/{kind}.schema.json").encode("utf-8"))
-    validate_report(target)
+    files = split_report(data, loaded.positions)
+    # All or nothing: the report is made in a hidden folder next to its place and renamed
+    # into it only when every file is written and the whole report validates.
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".tul-new-{slug}-", dir=folder.parent))
+        os.chmod(staging, 0o777 & ~current_umask())
+    except OSError as exc:
+        raise BuildError(f"{folder.parent}: error: cannot create a report here ({exc.strerror}), "
+                         "expected a content folder you may write to") from None
+    try:
+        for name, (kind, part) in files.items():
+            schema_ref = "../" * (name.count("/") + 1) + f"schema/{kind}.schema.json"
+            write_atomic(staging / name, dump_yaml(part, schema_ref).encode("utf-8"), root=staging)
+        try:
+            validate_report(staging)
+        except ContentError as exc:
+            raise ContentError([Problem(p.file.replace(staging.name, slug), p.line, p.col, p.severity, p.message)
+                                for p in exc.problems]) from None
+        if os.path.lexists(target):
+            raise ReportError(f"{target} already exists, expected a new report name")
+        try:
+            os.rename(staging, target)
+        except OSError as exc:
+            raise BuildError(f"{target}: error: cannot create the report ({exc.strerror})") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     click.echo(f"created {target} for {data['period']} from {folder.name}", err=True)
 
 

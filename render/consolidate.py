@@ -163,9 +163,14 @@ class Consolidated:
 
 
 def consolidate(report: Report, contributions: list[tuple[int, Contribution]], labels: dict[str, str],
-                locate: Locate, reused: int = 0) -> tuple[Consolidated, list[Problem], list[ComputedTable]]:
-    """The consolidated view of `report`, the problems found, and the financial tables it derived."""
-    return _Consolidator(report, contributions, labels, locate).run(reused)
+                locate: Locate, reused: int = 0, named: list[str] | None = None,
+                ) -> tuple[Consolidated, list[Problem], list[ComputedTable]]:
+    """The consolidated view of `report`, the problems found, and the financial tables it derived.
+
+    `named` lists every report the list names, also those that could not be read (their own
+    errors are reported), so that an assignment to one of them is not reported as matching none."""
+    names = named if named is not None else [c.slug for _, c in contributions]
+    return _Consolidator(report, contributions, labels, locate, names).run(reused)
 
 
 @dataclass
@@ -174,6 +179,7 @@ class _Consolidator:
     entries: list[tuple[int, Contribution]]
     labels: dict[str, str]
     locate: Locate
+    named: list[str]
     problems: list[Problem] = field(default_factory=list)
 
     def here(self, path: tuple[Any, ...], severity: Severity, message: str, key: bool = False) -> None:
@@ -265,10 +271,10 @@ class _Consolidator:
             goal, level, _ = self.city[goal_id]
             for index, pattern in enumerate(patterns):
                 matched = [c for c in self.contributions if fnmatchcase(c.slug, pattern)]
-                if not matched:
+                if not any(fnmatchcase(name, pattern) for name in self.named):
                     self.here((*path, index), "error",
                               f"'{pattern}' matches none of the consolidated reports, expected a folder name or glob "
-                              f"such as '{self.contributions[0].slug if self.contributions else 'sdn-*'}'")
+                              f"such as '{self.named[0] if self.named else 'sdn-*'}'")
                 for contribution in matched:
                     if contribution.goal(goal_id) is None:
                         self.here((*path, index), "error",

@@ -134,6 +134,7 @@ class Related:
     contributions: list[tuple[int, Contribution]] = field(default_factory=list)  # (entry in consolidates.reports, …)
     predecessors: list[Contribution] = field(default_factory=list)  # oldest first
     problems: list[Problem] = field(default_factory=list)
+    named: list[str] = field(default_factory=list)  # every report the list names, read or not (failed ones too)
     reused: int = 0  # how many were read from a previous build's data instead of the content
     read: int = 0  # how many were read from the content
 

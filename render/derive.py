@@ -197,7 +197,7 @@ class _Deriver:
         if report.consolidates is None or self.related is None:
             return None
         view, problems, tables = consolidate(report, self.related.contributions, self.labels, self._where,
-                                             self.related.reused)
+                                             self.related.reused, self.related.named)
         self.problems.extend(problems)
         self.tables.extend(tables)
         return view

@@ -21,8 +21,17 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
-        return f"{where}: {self.severity}: {self.message}"
+        # One problem, one line, whatever an author's text (or a folder's name) brought in.
+        file = self.file.encode("unicode_escape").decode("ascii") if not self.file.isprintable() else self.file
+        where = f"{file}:{self.line}:{self.col}" if self.line else file
+        return f"{where}: {self.severity}: {' '.join(self.message.splitlines())}"
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """An author's text inside a message: on one line, and cut short when long."""
+    text = " ".join(text.split()) if any(c in text for c in "\n\r\t\v\f\x1c\x1d\x1e\x85\u2028\u2029") else text
+    text = text.replace("\0", "\\0")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class ReportError(click.ClickException):
@@ -61,3 +70,31 @@ def summary_line(errors: int, warnings: int) -> str:
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
     return ", ".join(parts) or "no problems"
+
+
+class UsageProblem(ReportError):
+    """A wrong command line (unknown report name, bad --shard): exit 2, like click's usage errors."""
+
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return f"error: {self.message}"
+
+
+BUG_REPORT = "this is a bug in tul, please report it with the file that caused it"
+
+
+def note_file(exc: BaseException, file: object) -> None:
+    """Remember, on an unexpected exception, the file being worked on (the innermost one wins)."""
+    if isinstance(exc, ReportError):
+        return  # an expected error says where it is itself
+    if not any(str(note).startswith("tul-file: ") for note in getattr(exc, "__notes__", ())):
+        exc.add_note(f"tul-file: {file}")
+
+
+def noted_file(exc: BaseException) -> str | None:
+    """The file `note_file` recorded on `exc`, if any."""
+    for note in getattr(exc, "__notes__", ()):
+        if str(note).startswith("tul-file: "):
+            return str(note)[len("tul-file: "):]
+    return None

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from render.chart import budget_chart
 from render.derive import Derived
 from render.labels import LANGUAGE_TAGS, fill
+from render.paths import Refused, read_inside, read_svg
 from render.tables import ComputedTable
 from render.templates import make_environment
 
@@ -35,10 +36,17 @@ class Assets:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _find_style(name: str, style_dirs: list[Path]) -> Path:
+def _read_style(name: str, style_dirs: list[Path]) -> str:
+    """The first `name` in the style folders, read under the path rule: a stylesheet that links to a
+    file outside its folder is refused, never embedded."""
     for folder in style_dirs:
-        if (folder / name).is_file():
-            return folder / name
+        try:
+            return read_inside(folder, name).decode("utf-8")
+        except Refused as exc:
+            if exc.kind != "missing":
+                raise Refused(f"{folder / name}: error: {exc.reason}") from None
+        except UnicodeDecodeError:
+            raise Refused(f"{folder / name}: error: the stylesheet is not UTF-8 text, expected UTF-8") from None
     raise FileNotFoundError(name)
 
 
@@ -81,14 +89,15 @@ def render_html(derived: Derived, assets: Assets, css_extra: str = "", fonts: bo
     css = "\n".join(
         [
             FONT_SLOT,
-            _find_style("report.css", assets.style_dirs).read_text(encoding="utf-8"),
+            _read_style("report.css", assets.style_dirs),
             css_extra,
         ]
     )
     logo = None
     if report.theme.logo:
         # An <img> with a data: URI, not inline SVG: a script in an SVG image never runs.
-        data = base64.b64encode((loaded.folder / report.theme.logo).read_bytes()).decode("ascii")
+        # Read under the path rule (render.paths): a logo linked to a file outside the report is refused.
+        data = base64.b64encode(read_svg(loaded.folder, report.theme.logo)).decode("ascii")
         logo = f"data:image/svg+xml;base64,{data}"
 
     def chart(table: ComputedTable) -> Markup:

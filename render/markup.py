@@ -3,6 +3,12 @@
 The only module that imports markdown_it. Raw HTML is off: an author's '<b>' is
 shown as text, never passed through. Headings inside a text are refused because
 they would break the document's heading outline (tul numbers the sections).
+
+Links may point at the web (https://, http://), an e-mail address or telephone
+number (mailto:, tel:) or a place in the report (#...). Anything else is never
+made a link: a relative link such as '../../etc/passwd' would resolve against the
+report folder's file:// address in the PDF, and javascript:, vbscript:, data: and
+file: links are unsafe. The checks say so at the line of the link.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -19,10 +26,20 @@ from markupsafe import Markup, escape
 
 from render.values import parse_value
 
+_SAFE_LINK = re.compile(r"^(?:https?://[^/\\\s]|mailto:|tel:|#)", re.IGNORECASE)
+
+
+def link_allowed(url: str) -> bool:
+    """True for a link the published report may carry: web, e-mail, telephone or in-report."""
+    return bool(_SAFE_LINK.match(url.strip()))
+
+
 # CommonMark plus GFM pipe tables (sjukfrånvaro per grupp, intern kontroll…); raw HTML and images off.
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table").disable("image")
-# A second parser that recognises raw HTML, only to warn about it.
+_MD.validateLink = link_allowed  # type: ignore[method-assign]
+# A second parser that recognises raw HTML and every link, only to report them.
 _PROBE = MarkdownIt("commonmark", {"html": True}).enable("table")
+_PROBE.validateLink = lambda url: True  # type: ignore[method-assign]
 # A line an author meant as a table row: it starts and ends with a pipe.
 _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
@@ -160,10 +177,17 @@ def check_markdown(text: str | None) -> list[MarkdownIssue]:
                 listed = ", ".join(f"'{tag}'" for tag in dict.fromkeys(tags))
                 issues.append(MarkdownIssue(line, "warning",
                                             f"raw HTML {listed} is not allowed and is shown as text, expected Markdown"))
+            offset = 0  # lines into the paragraph, so a link is located on its own line
             for child in token.children:
-                if child.type == "image":
-                    issues.append(MarkdownIssue(line, "error",
+                if child.type in ("softbreak", "hardbreak"):
+                    offset += 1
+                elif child.type == "image":
+                    issues.append(MarkdownIssue(line + offset, "error",
                                                 "images are not allowed in a text, expected plain paragraphs"))
+                elif child.type == "link_open":
+                    message = _link_problem(str(child.attrGet("href") or ""))
+                    if message:
+                        issues.append(MarkdownIssue(line + offset, "error", message))
             rows = [i for i, row in enumerate(token.content.split("\n")) if _PIPE_ROW.match(row)]
             if rows:  # meant as a table, printed as literal pipes
                 issues.append(MarkdownIssue(line + rows[0], "warning",
@@ -171,3 +195,17 @@ def check_markdown(text: str | None) -> list[MarkdownIssue]:
                                             "header row, then a row such as '| --- | --- |' with as many cells, "
                                             "then the data rows, with a blank line before the table"))
     return issues
+
+
+def _link_problem(href: str) -> str | None:
+    if link_allowed(href):
+        return None
+    text = unquote(href)
+    text = " ".join(text.split())
+    text = text if len(text) <= 60 else text[:57] + "..."
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):", href.strip(), re.IGNORECASE)
+    if scheme and scheme[1].lower() not in ("http", "https"):
+        return (f"the link '{text}' uses '{scheme[1]}:', which is not allowed in a report, "
+                "expected a web address (https://...), mailto:, tel: or a place in the report (#...)")
+    return (f"the link '{text}' points at a file, which is not published with the report, "
+            "expected a web address (https://...), mailto:, tel: or a place in the report (#...)")

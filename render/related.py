@@ -34,9 +34,11 @@ from render.contribution import (
     contribution_json,
 )
 from render.derive import Derived, derive_report
-from render.errors import ContentError, Problem
-from render.load import REPORT_FILE, LoadedReport, Positions, load_report, load_yaml_file
+from render.errors import ContentError, Problem, ReportError
+from render.load import LoadedReport, load_report, load_yaml_file
 from render.model import NumberedGoal
+from render.paths import REPORT_FILE, Refused, is_plain_name, read_inside, resolve_inside
+from render.positions import Positions
 
 DATA_FILE = "report-data.json"
 _PACKAGE = Path(__file__).resolve().parent
@@ -62,9 +64,15 @@ class _Plan:
     problems: list[tuple[tuple[Any, ...], str]] = field(default_factory=list)
 
 
-def _inside(content_dir: Path, folder: Path) -> bool:
-    root = content_dir.resolve()
-    return folder.resolve().parent == root
+def _outside(content_dir: Path, folder: Path) -> str | None:
+    """Why a report folder named in this content folder may not be read, or None (render.paths' rule)."""
+    try:
+        resolve_inside(content_dir, folder.name)
+    except Refused as exc:
+        if exc.kind == "outside":
+            return f"'{folder.name}' links outside the content folder, expected a report folder inside it"
+        return exc.reason
+    return None
 
 
 def _report_folders(content_dir: Path, exclude: Path) -> list[Path]:
@@ -85,7 +93,7 @@ def _plan(folder: Path, patterns: list[Any], predecessors: list[Any], as_of: dt.
         path: tuple[Any, ...] = ("consolidates", "reports", index)
         if not isinstance(pattern, str):
             continue  # the schema reports it
-        if "/" in pattern or "\\" in pattern or pattern.startswith("."):
+        if not is_plain_name(pattern) or pattern.startswith("."):
             plan.problems.append((path, f"'{pattern}' is not a report folder of this content folder: a consolidated "
                                         "report reads only reports next to it, expected a folder name or a glob such "
                                         "as 'sdn-*'"))
@@ -96,9 +104,9 @@ def _plan(folder: Path, patterns: list[Any], predecessors: list[Any], as_of: dt.
             plan.problems.append((path, f"no report folder next to this one matches '{pattern}'" + (
                 f", did you mean '{close[0]}'?" if close else ", expected a folder name or a glob such as 'sdn-*'")))
         for match in found:
-            if not _inside(content_dir, match):
-                plan.problems.append((path, f"'{match.name}' links outside the content folder, expected a report "
-                                            "folder inside it"))
+            refused = _outside(content_dir, match)
+            if refused is not None:
+                plan.problems.append((path, refused))
                 continue
             plan.contributing.setdefault(match, index)
     names = [d.name for d in candidates]
@@ -114,8 +122,8 @@ def _plan(folder: Path, patterns: list[Any], predecessors: list[Any], as_of: dt.
             close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
             plan.problems.append((path, f"no report folder '{name}' next to this one" + (
                 f", did you mean '{close[0]}'?" if close else ", expected the folder name of an earlier report")))
-        elif not _inside(content_dir, target):
-            plan.problems.append((path, f"'{name}' links outside the content folder, expected a report folder inside it"))
+        elif (refused := _outside(content_dir, target)) is not None:
+            plan.problems.append((path, refused))
         else:
             queue.append((target, index, True))
     # Their predecessors too, back to the same period a year earlier: T1, T2 and last year's VB.
@@ -131,8 +139,10 @@ def _plan(folder: Path, patterns: list[Any], predecessors: list[Any], as_of: dt.
         seen.add(target.resolve())
         plan.predecessors.setdefault(target, index)
         for name in light.predecessors:
+            if not isinstance(name, str) or not is_plain_name(name):
+                continue  # its own report says so when it is checked
             nested = content_dir / name
-            if (nested / REPORT_FILE).is_file() and _inside(content_dir, nested):
+            if (nested / REPORT_FILE).is_file() and _outside(content_dir, nested) is None:
                 queue.append((nested, index, False))
     return plan
 
@@ -204,12 +214,20 @@ def _code_digest() -> bytes:
 
 
 def report_digest(folder: Path) -> str:
-    """A hash of a report's content and tul's code: what its contribution is derived from."""
+    """A hash of a report's content and tul's code: what its contribution is derived from.
+
+    Files are read under render.paths' rule: one that links outside the folder, or is not a
+    regular file, is hashed by its name and the reason it is refused, never by its bytes."""
     digest = hashlib.sha256(_code_digest())
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(p for p in folder.rglob("*") if not p.is_dir()):
         if "__pycache__" in path.parts or path.name.startswith("."):
             continue
-        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+        name = str(path.relative_to(folder))
+        try:
+            data = read_inside(folder, name)
+        except Refused as exc:
+            data = b"\0refused:" + exc.reason.encode()
+        digest.update(name.encode() + b"\0" + data)
     return digest.hexdigest()
 
 
@@ -238,6 +256,7 @@ def read_related(loaded: LoadedReport, sources: Sources | None = None) -> Relate
     for path, message in plan.problems:
         at(path, "error", message)
     reads = _read_all(list(dict.fromkeys([*plan.contributing, *plan.predecessors])), sources)
+    related.named = [folder.name for folder in plan.contributing]
     for folder, index in plan.contributing.items():
         read = reads[folder]
         path = ("consolidates", "reports", index)
@@ -315,6 +334,8 @@ def _read_content(item: tuple[Path, str]) -> _Read:
         loaded = load_report(folder)
     except ContentError as exc:
         return _Read(None, exc.problems)
+    except ReportError as exc:  # refused as a whole (render.paths): said at its report.yaml
+        return _Read(None, [Problem(str(folder / REPORT_FILE), 0, 0, "error", exc.format_message())])
     derived = derive_report(loaded)
     errors = [p for p in derived.problems if p.severity == "error"]
     if errors:

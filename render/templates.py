@@ -46,13 +46,26 @@ def describe_template_error(exc: BaseException) -> str | None:
     return None
 
 
+class _ContainedLoader(jinja2.FileSystemLoader):
+    """A template folder whose templates may not be links to files outside it (the path rule)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename).resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            # Not TemplateNotFound: the next folder's template would be used without a word.
+            raise jinja2.TemplateError(f"{filename} links to {real}, outside the template folder; "
+                                       "expected a template file inside it")
+        return source, filename, uptodate
+
+
 def make_environment(template_dirs: list[Path], locale: str = "sv") -> jinja2.Environment:
     """The environment: user folders first, shipped defaults last and as 'default/'."""
     *user_dirs, default_dir = template_dirs
-    default_loader = jinja2.FileSystemLoader(str(default_dir))
+    default_loader = _ContainedLoader(str(default_dir))
     loader = jinja2.ChoiceLoader(
         [
-            *(jinja2.FileSystemLoader(str(d)) for d in user_dirs),
+            *(_ContainedLoader(str(d)) for d in user_dirs),
             default_loader,
             jinja2.PrefixLoader({"default": default_loader}),
         ]

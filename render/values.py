@@ -11,15 +11,50 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, Wi
 # "8 st", "100,5 %", "1 080 ton CO2", "+/- 1 %", "+/-1 %", "+5 %", "-7,0", "90%", "0,1 mnkr".
 # A prefix ("+/-", "±", an explicit "+") is kept exactly as typed, spacing included.
 # Thousands may be separated by a space or a no-break space; the decimal mark is
-# a comma (as authors type it) or a point (as YAML numbers arrive).
+# a comma (as authors type it) or a point (as YAML numbers arrive). A minus may be
+# the hyphen, the Unicode minus (U+2212) or the en dash (U+2013) that word
+# processors put in its place. A unit never starts like an exponent ('1e400').
+_SIGN = r"(?P<sign>[-\u2212\u2013+])?"
+_DIGITS = r"(?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.](?P<frac>\d+))?"
 _NUMBER = re.compile(
-    r"""^(?P<prefix>(?:\+/-|±)[ \u00a0]*|\+)?
-        (?P<sign>[-−])?
-        (?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)
-        (?:[,.](?P<frac>\d+))?
-        \s*(?P<unit>[^\d\s].*)?$""",
+    rf"""^(?P<prefix>(?:\+/-|±)[ \u00a0]*|\+)?
+        (?P<sign>[-\u2212\u2013])?
+        {_DIGITS}
+        \s*(?P<unit>(?![eE][-+]?\d)[^\d\s].*)?$""",
     re.VERBOSE,
 )
+_PLAIN_NUMBER = re.compile(rf"^{_SIGN}\s*{_DIGITS}$")
+_MINUS = ("-", "\u2212", "\u2013")
+
+# Numbers are printed exactly: at most 15 digits (what a float keeps exactly, and far
+# beyond any budget in mnkr), so 1e400, 4301-digit integers and 30 decimals are refused.
+MAX_DIGITS = 15
+
+
+def number_problem(number: Decimal) -> str | None:
+    """Why `number` cannot be printed exactly (infinite, or more than MAX_DIGITS digits), or None."""
+    if not number.is_finite():
+        return "is not a number that can be printed, expected a number such as 12.5"
+    exponent = number.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite numbers have an integer exponent
+    digits = max(number.adjusted() + 1, 1) + max(-exponent, 0)
+    if digits > MAX_DIGITS:
+        return f"has more than {MAX_DIGITS} digits when written out, expected at most {MAX_DIGITS} digits (e.g. 2351.5)"
+    return None
+
+
+def _decimal(sign: str | None, int_part: str, frac: str | None) -> Decimal:
+    digits = re.sub(r"[ \u00a0\u202f]", "", int_part)
+    minus = "-" if sign in _MINUS else ""
+    return Decimal(f"{minus}{digits}.{frac}" if frac else f"{minus}{digits}")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number as an author writes it, without unit: '3,3', '−140.8', '1 080,5'; else None."""
+    match = _PLAIN_NUMBER.match(" ".join(text.split()))
+    if not match:
+        return None
+    return _decimal(match["sign"], match["int"], match["frac"])
 
 
 class Value(BaseModel):
@@ -69,11 +104,14 @@ def parse_value(raw: Any) -> Any:
         return raw
     if isinstance(raw, bool):
         raise ValueError(f"expected a number or a text, got {str(raw).lower()}")
-    if isinstance(raw, int):
-        return Value(number=Decimal(raw))
-    if isinstance(raw, float):
-        dec = Decimal(repr(raw))
-        places = max(0, -int(dec.as_tuple().exponent))  # type: ignore[operator]
+    if isinstance(raw, int | float | Decimal):
+        try:
+            dec = Decimal(raw) if isinstance(raw, int | Decimal) else Decimal(repr(raw))
+        except (InvalidOperation, ValueError):
+            raise ValueError(f"expected a number such as 12.5, got {raw!r}") from None
+        _bounded(dec, raw)
+        exponent = dec.as_tuple().exponent
+        places = max(0, -exponent) if isinstance(exponent, int) and not isinstance(raw, int) else 0
         return Value(number=dec, places=places)
     if isinstance(raw, str):
         text = " ".join(raw.split())
@@ -81,17 +119,19 @@ def parse_value(raw: Any) -> Any:
             return None
         match = _NUMBER.match(text)
         if match:
-            digits = re.sub(r"[ \u00a0\u202f]", "", match["int"])
-            frac = match["frac"] or ""
-            sign = "-" if match["sign"] in ("-", "−") else ""
-            try:
-                number = Decimal(f"{sign}{digits}.{frac}" if frac else f"{sign}{digits}")
-            except InvalidOperation:  # pragma: no cover - the pattern admits digits only
-                return Value(text=text)
+            number = _decimal(match["sign"], match["int"], match["frac"])
+            _bounded(number, text)
             prefix = (match["prefix"] or "").replace("\u00a0", " ")
-            return Value(number=number, places=len(frac), unit=(match["unit"] or "").strip(), prefix=prefix)
+            return Value(number=number, places=len(match["frac"] or ""), unit=(match["unit"] or "").strip(), prefix=prefix)
         return Value(text=text)
     raise ValueError(f"expected a number or a text, got {type(raw).__name__}")
+
+
+def _bounded(number: Decimal, raw: Any) -> None:
+    problem = number_problem(number)
+    if problem:
+        shown = str(raw) if len(str(raw)) <= 40 else str(raw)[:37] + "..."
+        raise ValueError(f"'{shown}' {problem}")
 
 
 CellValue = Annotated[

@@ -399,8 +399,10 @@ def _economy(rng: random.Random, spec: _Spec, record: ReportRecord, annual: bool
         if spec.slug.startswith("ab-parkering"):
             return None  # a small report without economy tables
         income, costs = _money(rng, 300, 2000), -_money(rng, 250, 1800)
-        rows = [{"name": "Intäkter", "net": {"budget": float(income), extra: float(income / 3), compared: float(income + 5)}},
-                {"name": "Kostnader", "net": {"budget": float(costs), extra: float(costs / 3), compared: float(costs - 3)}},
+        rows = [{"name": "Intäkter", "net": {"budget": float(income), extra: float(round(income / 3, 1)),
+                                              compared: float(income + 5)}},
+                {"name": "Kostnader", "net": {"budget": float(costs), extra: float(round(costs / 3, 1)),
+                                               compared: float(costs - 3)}},
                 {"name": "Finansiella poster", "net": {"budget": -12.0, extra: -4.0, compared: -11.5}},
                 {"sum": "Resultat efter finansiella poster"}]
         return {"title": "Ekonomi", "sections": [{"title": "Resultaträkning", "text": _paragraphs(rng, spec.board, 1), "tables": [

@@ -8,9 +8,10 @@ from pathlib import Path
 RENDER = Path(__file__).resolve().parent.parent / "render"
 
 # Upstream first. A module may import only modules earlier in this list.
-ORDER = ["errors", "values", "period", "labels", "format", "contrast", "tables", "model", "load", "contribution",
-         "history", "consolidate", "derive", "markup", "templates", "chart", "check", "related", "html",
-         "pdfua", "pdf", "schema", "export", "successor", "build", "preview", "cli", "__main__"]
+ORDER = ["errors", "paths", "output", "project", "positions", "values", "period", "labels", "format", "contrast",
+         "tables", "model", "validation", "load", "contribution", "history", "consolidate", "derive", "markup",
+         "templates", "chart", "check", "related", "html", "pdfua", "pdf", "schema", "export", "successor", "build",
+         "preview", "cli", "__main__"]
 OWNERS = {"yaml": "load", "weasyprint": "pdf", "markdown_it": "markup", "jinja2": "templates", "pikepdf": "pdfua"}
 ALLOWED_EXTRA: set[tuple[str, str]] = set()
 

@@ -59,7 +59,7 @@ def test_usage_error_exits_2() -> None:
     assert result.exit_code == 2
 
 
-def test_unknown_report_name(tmp_path: Path) -> None:
+def test_unknown_report_name_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--content", str(FIXTURES / "valid"), "nope"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # the README: 2 for usage errors
     assert "no report 'nope'" in result.output
