@@ -27,6 +27,7 @@ from render.project import PACKAGE_DIR, _shipped
 from render.project import default_content_dir as default_content_dir
 from render.project import discover_reports as discover_reports
 from render.project import select_shard as select_shard
+from render.related import DATA_FILE, Sources, read_related, related_folders, report_data
 from render.templates import describe_template_error
 
 # write_atomic (render.output), discover_reports, select_shard and default_content_dir
@@ -55,6 +56,7 @@ class BuildOptions:
     strict: bool = False
     force: bool = False
     assets: Assets = field(default_factory=default_assets)
+    from_build: tuple[Path, ...] = ()  # earlier builds' output folders to read named reports' data from (CI)
 
 
 @dataclass
@@ -69,9 +71,13 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def validate_report(folder: Path, strict: bool = False) -> tuple[Derived, list[Problem]]:
-    """Load, derive and check one report; raise ContentError on errors (and warnings if strict)."""
-    derived = derive_report(load_report(folder))
+def validate_report(folder: Path, strict: bool = False, sources: Sources | None = None) -> tuple[Derived, list[Problem]]:
+    """Load, derive and check one report; raise ContentError on errors (and warnings if strict).
+
+    The reports it names (predecessors, consolidated reports) are read from `sources`
+    (earlier builds' data) where current, else from their content."""
+    loaded = load_report(folder)
+    derived = derive_report(loaded, read_related(loaded, sources))
     problems = check_report(derived)
     if any(p.severity == "error" for p in problems) or (strict and problems):
         raise ContentError(
@@ -96,7 +102,7 @@ def input_fingerprint(folder: Path, options: BuildOptions) -> str:
     styles, fonts, tul's own code and version, and the build options."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}|{sorted(options.formats)}|{options.pdf_variant}|{options.strict}".encode())
-    for root in (folder, PACKAGE_DIR, *options.assets.template_dirs, *options.assets.style_dirs):
+    for root in (folder, *related_folders(folder), PACKAGE_DIR, *options.assets.template_dirs, *options.assets.style_dirs):
         digest.update(b"\1" + str(root).encode())
         if root == PACKAGE_DIR:
             _hash_code(digest)
@@ -139,7 +145,7 @@ def build_report(folder: Path, options: BuildOptions, progress: Progress | None 
 
 def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
     say(folder.name, "load")
-    derived, warnings = validate_report(folder, options.strict)
+    derived, warnings = validate_report(folder, options.strict, related_sources(options))
     loaded = derived.loaded
     slug = loaded.slug
     say(slug, "html")
@@ -171,7 +177,14 @@ def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
     if pdf_data is not None:
         write_atomic(target_dir / f"{slug}.pdf", pdf_data)
         outputs.append(target_dir / f"{slug}.pdf")
+    write_atomic(target_dir / DATA_FILE, report_data(derived))  # what later builds read of it (render.related)
     return BuildResult(slug, outputs, warnings, pages)
+
+
+def related_sources(options: BuildOptions) -> Sources:
+    """Where a build reads the reports a report names: earlier builds' data (this output folder, and
+    --from-build folders, which must then hold every one), else their content."""
+    return Sources((*options.from_build, options.out_dir), required=bool(options.from_build))
 
 
 @dataclass

@@ -34,6 +34,7 @@ from render.errors import (
 )
 from render.output import current_umask, write_atomic
 from render.project import default_content_dir, discover_reports, select_shard
+from render.related import consolidates_others
 from render.schema import SCHEMA_KINDS, schema_text
 
 # Repeated from render.pdf so that `tul check` and no-op builds never import WeasyPrint
@@ -176,23 +177,32 @@ def main() -> None:
               help="Reports built in parallel processes (default: number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild even when nothing changed.")
 @click.option("--shard", metavar="I/N", default=None, help="Build only every N-th report from the I-th (CI matrix).")
+@click.option("--from-build", "from_build", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True,
+              help="Output folder of an earlier build (a CI shard's artifact): the reports a report consolidates or "
+                   "follows are read from there, and must all be there, built from the current content.")
+@click.option("--consolidated", "consolidated", type=click.Choice(["include", "skip", "only"]), default="include",
+              show_default=True, help="Reports that consolidate others: skip them (a CI matrix) or build only them "
+                                      "(the final job, with --from-build).")
 @strict_option
 @quiet_option
 @verbose_option
 def build(
     reports: tuple[str, ...], content: Path | None, out_dir: Path, formats: tuple[str, ...], pdf_variant: str,
     template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...], jobs: int | None, force: bool, shard: str | None,
-    strict: bool | None, quiet: bool, verbose: bool,
+    from_build: tuple[Path, ...], consolidated: str, strict: bool | None, quiet: bool, verbose: bool,
 ) -> None:
     """Render REPORTS (all under the content folder by default) to HTML and PDF."""
     out = _Output(quiet, verbose)
     strict = _strict_default() if strict is None else strict
     options = BuildOptions(
         out_dir=out_dir, formats=formats or ("html", "pdf"), pdf_variant=pdf_variant, strict=strict, force=force,
-        assets=default_assets(template_dirs, style_dirs),
+        assets=default_assets(template_dirs, style_dirs), from_build=from_build,
     )
     content_dir = _content_dir(content)
-    folders = select_shard(discover_reports(content_dir, reports), shard)
+    found = discover_reports(content_dir, reports)
+    if consolidated != "include":
+        found = [folder for folder in found if consolidates_others(folder) == (consolidated == "only")]
+    folders = select_shard(found, shard)
     if not folders:
         if shard:
             out.info(f"shard {shard}: no reports to build")
@@ -314,7 +324,7 @@ def new(slug: str, source: str, content: Path | None, period: str | None, as_of:
         raise ReportError(f"{target} already exists, expected a new report name")
     derived, _ = validate_report(folder)
     loaded = derived.loaded
-    data = successor_data(loaded.report, period, as_of.date() if as_of else None)  # type: ignore[attr-defined]
+    data = successor_data(loaded.report, period, as_of.date() if as_of else None, source=folder.name)  # type: ignore[attr-defined]
     files = split_report(data, loaded.positions)
     # All or nothing: the report is made in a hidden folder next to its place and renamed
     # into it only when every file is written and the whole report validates.

@@ -12,8 +12,11 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from render.consolidate import Consolidated, consolidate
+from render.contribution import Related, Where, budget_entry
 from render.errors import Problem
 from render.format import format_number, format_value
+from render.history import History, derive_history, period_label
 from render.labels import LOCALES, PLACEHOLDERS, fill, labels_for, placeholders, unknown_placeholders
 from render.load import LoadedReport, dotted
 from render.model import (
@@ -118,6 +121,8 @@ class Derived:
     new_page_per_part: bool
     problems: list[Problem] = field(default_factory=list)
     _indicators: dict[int, IndicatorTable] = field(default_factory=dict)
+    history: History | None = None  # earlier periods, from the report's predecessors
+    consolidated: Consolidated | None = None  # the city's follow-up, for a report that consolidates others
 
     @property
     def report(self) -> Report:
@@ -129,9 +134,13 @@ class Derived:
         return self._indicators.get(id(goal))
 
 
-def derive_report(loaded: LoadedReport) -> Derived:
-    """Compute every derived value of `loaded`; problems are collected, never raised."""
-    return _Deriver(loaded).run()
+def derive_report(loaded: LoadedReport, related: Related | None = None) -> Derived:
+    """Compute every derived value of `loaded`; problems are collected, never raised.
+
+    `related` holds the reports it names (predecessors, consolidated reports), read by
+    render.related; without it the history and the consolidation are left out, as when a
+    report is read only for what it gives another."""
+    return _Deriver(loaded, related).run()
 
 
 def _genitive(name: str) -> str:
@@ -141,6 +150,7 @@ def _genitive(name: str) -> str:
 @dataclass
 class _Deriver:
     loaded: LoadedReport
+    related: Related | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -156,11 +166,15 @@ class _Deriver:
         self.labels = self._labels()
         tense = expected_tense(report.period_kind)
         self._check_tense(tense)
-        self.indicators: dict[int, IndicatorTable] = {}
-        self._indicator_tables()
         self.tables: list[ComputedTable] = []
+        if self.related is not None:
+            self.problems.extend(self.related.problems)  # naming and reading the related reports
         economy = self._sections(report.economy.sections, ("economy", "sections"), "ekonomi", 3) if report.economy else []
         sections = [self._section(s, ("sections", i), f"avsnitt-{i + 1}", 2) for i, s in enumerate(report.sections)]
+        consolidated = self._consolidated()
+        self.history = self._history()
+        self.indicators: dict[int, IndicatorTable] = {}
+        self._indicator_tables()
         attachments = ([fill(self.labels["attachment"], {"n": n}) + " " + title
                         for n, title in enumerate(report.front_page.attachments, 1)] if report.front_page else [])
         new_page = report.theme.new_page_per_part
@@ -168,9 +182,38 @@ class _Deriver:
             loaded=self.loaded, labels=self.labels, tense=tense, counts=self._counts(tense),
             economy=economy, sections=sections, tables=self.tables, attachments=attachments,
             new_page_per_part=report.front_page is not None if new_page is None else new_page,
-            problems=self.problems, _indicators=self.indicators,
+            problems=self.problems, _indicators=self.indicators, history=self.history, consolidated=consolidated,
         )
         return derived
+
+    # -- the reports this one names --------------------------------------------------
+
+    def _where(self, path: Path_, key: bool = False) -> Where:
+        pos = self.loaded.positions.locate(path, key=key)
+        return Where(pos.file, pos.line, pos.col)
+
+    def _consolidated(self) -> Consolidated | None:
+        report = self.report
+        if report.consolidates is None or self.related is None:
+            return None
+        view, problems, tables = consolidate(report, self.related.contributions, self.labels, self._where,
+                                             self.related.reused, self.related.named)
+        self.problems.extend(problems)
+        self.tables.extend(tables)
+        return view
+
+    def _history(self) -> History | None:
+        report = self.report
+        if not report.predecessors or self.related is None:
+            return None
+        current = next((entry for table in self.tables
+                        if (entry := budget_entry(table, self._where(table.path))) is not None), None)
+        return derive_history(self.related.predecessors, self.labels, report.comparison_label, current,
+                              self._period_label())
+
+    def _period_label(self) -> str:
+        report = self.report
+        return period_label(report.period_kind, report.period, report.year, self.labels)
 
     # -- labels --------------------------------------------------------------------
 
@@ -195,6 +238,8 @@ class _Deriver:
                 continue
             overrides[key] = text  # only a valid override is used: the others are reported above
         labels = labels_for(report.locale, report.writer, report.period_kind, overrides)
+        if report.consolidates is not None:  # its charts compare nämnder, not a nämnd's activities
+            labels.update({key: labels[f"{key}_city"] for key in ("chart_title", "chart_desc") if key not in overrides})
         values = self._report_values(labels)
         filled: dict[str, str] = {}
         for key, text in labels.items():
@@ -257,9 +302,9 @@ class _Deriver:
                          f"expected '{assessment.in_tense(tense).value}'")
 
     def _counts(self, tense: Tense | None) -> list[LevelCount]:
-        if tense is None:
-            return []
         report = self.report
+        if tense is None or (report.consolidates is not None and all(g.assessment is None for g in report.all_goals())):
+            return []  # a consolidated report counts the nämnder's assessments instead (render.consolidate)
         levels: list[tuple[str, list[Any]]] = [
             ("direction", report.goals),
             ("area", [a for d in report.goals for a in d.area_goals]),
@@ -292,27 +337,49 @@ class _Deriver:
 
     def _indicator_tables(self) -> None:
         report = self.report
+        hidden_history = False
         for path, goal in self._goal_paths():
             if isinstance(goal, DirectionGoal) or not goal.indicators:
                 continue
             spec = goal.indicator_columns or report.indicator_columns
-            columns = self._indicator_columns(spec, goal.indicators)
+            columns = self._indicator_columns(spec, goal)
             shown = {c.key for c in columns}
+            if "earlier" not in shown and any(self._earlier(i, goal) != i.earlier for i in goal.indicators):
+                hidden_history = True
             rows: list[tuple[Indicator, list[IndicatorCell]]] = []
             for index, indicator in enumerate(goal.indicators):
                 self._hidden_values(indicator, shown, (*path, "indicators", index))
-                rows.append((indicator, [self._indicator_cell(indicator, column) for column in columns]))
+                rows.append((indicator, [self._indicator_cell(indicator, column, goal) for column in columns]))
             self.indicators[id(goal)] = IndicatorTable(columns, rows)
+        if hidden_history:
+            self.problem(("indicator_columns",) if report.indicator_columns is not None else ("predecessors",), "warning",
+                         "the predecessors' outcomes are not shown: indicator_columns has no 'earlier' column; add "
+                         "'earlier' to indicator_columns (of the report or of the goal)")
 
-    def _indicator_columns(self, spec: IndicatorColumns | None, indicators: list[Indicator]) -> list[IndicatorColumnView]:
+    def _earlier(self, indicator: Indicator, goal: Goal) -> dict[str, Value]:
+        """Outcomes of earlier periods: the predecessors', and those the author typed (which win)."""
+        if self.history is None:
+            return indicator.earlier  # type: ignore[return-value]
+        return {**self.history.earlier(indicator, goal.number), **indicator.earlier}  # type: ignore[dict-item]
+
+    def _indicator_columns(self, spec: IndicatorColumns | None, goal: Goal) -> list[IndicatorColumnView]:
+        indicators = goal.indicators
         keys: list[tuple[str, str | None]] = []
-        for item in spec if spec is not None else default_indicator_columns(self.report.period_kind):
+        defaults = default_indicator_columns(self.report.period_kind)
+        if spec is None and self.history is not None and self.history.periods and "earlier" not in defaults:
+            # A report with predecessors shows their outcomes before its own forecast and targets.
+            at = next((i for i, k in enumerate(defaults) if k in ("forecast", "target")), len(defaults))
+            defaults = (*defaults[:at], "earlier", *defaults[at:])
+        for item in spec if spec is not None else defaults:
             key, label = (item.column, item.label) if isinstance(item, IndicatorColumn) else (item, None)
             keys.append((key, label))
         out: list[IndicatorColumnView] = []
+        history = [p.label for p in self.history.periods] if self.history is not None else []
         for key, label in keys:
             if key == "earlier":
-                periods = list(dict.fromkeys(name for ind in indicators for name in ind.earlier))
+                typed = [name for ind in indicators for name in ind.earlier]
+                found = {name for ind in indicators for name in self._earlier(ind, goal)}
+                periods = list(dict.fromkeys([*typed, *(p for p in history if p in found)]))
                 out.extend(IndicatorColumnView("earlier", label or fill(self.labels["col_earlier"], {"period": p}), p)
                            for p in periods)
                 continue
@@ -340,12 +407,12 @@ class _Deriver:
                          f"table{why}, so the value would not be shown; remove it or add '{column}' to indicator_columns",
                          key=True)
 
-    def _indicator_cell(self, indicator: Indicator, column: IndicatorColumnView) -> IndicatorCell:
+    def _indicator_cell(self, indicator: Indicator, column: IndicatorColumnView, goal: Goal) -> IndicatorCell:
         locale = self.report.locale
         if column.key == "period":
             return IndicatorCell(None, indicator.period or "", False)
         if column.key == "earlier":
-            value = indicator.earlier.get(column.earlier or "")
+            value = self._earlier(indicator, goal).get(column.earlier or "")
         else:
             value = getattr(indicator, column.key)
         if column.key == "outcome" and value is None and indicator.missing_reason:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from render.derive import Derived
+from render.history import period_label
 from render.values import Value
 
 Header = tuple[str, str | None]  # (column key, earlier period)
@@ -52,6 +53,8 @@ def export_tables(derived: Derived) -> dict[str, bytes]:
     files.update(_goals(derived))
     files.update(_indicators(derived))
     files.update(_activities(derived))
+    files.update(_series(derived))
+    files.update(_consolidated(derived))
     used: dict[str, int] = {}
     for table in derived.tables:
         base = table.spec.id or labels[f"file_{table.spec.kind.value}"]
@@ -97,7 +100,9 @@ def _indicators(derived: Derived) -> dict[str, bytes]:
             continue
         for indicator, cells in table.rows:
             by_key = {(c.key, c.earlier): cell for c, cell in zip(table.columns, cells, strict=True)}
-            values = [_value(indicator, key) for key in headers]
+            # An earlier period's value may come from a predecessor (render.history): the table's cell has it.
+            values = [by_key[key].value if key[0] == "earlier" and key in by_key else _value(indicator, key)
+                      for key in headers]
             unit = next((v.unit for v in values if isinstance(v, Value) and v.unit), "")
             rows.append([goal.number, goal.title, indicator.name,
                          labels["export_yes" if indicator.council_indicator else "export_no"],
@@ -167,3 +172,82 @@ def _table(derived: Derived, table: Any) -> tuple[list[str], list[list[str]], di
             "rows": items}
     return header, rows, data
 
+
+
+def _series(derived: Derived) -> dict[str, bytes]:
+    """Each indicator's and budget line's values across the report's predecessors and this period."""
+    history = derived.history
+    if history is None or not history.periods:
+        return {}
+    labels = derived.labels
+    report = derived.report
+    current = period_label(report.period_kind, report.period, report.year, labels)
+    periods = [{"period": p.label, "as_of": p.as_of.isoformat(), "report": p.slug} for p in history.periods]
+    periods.append({"period": current, "as_of": report.as_of.isoformat(), "report": derived.loaded.slug})
+    rows: list[list[str]] = []
+    indicators = []
+    for goal in report.assessed_goals():
+        for indicator in goal.indicators:
+            points = [(p.label, p.as_of.isoformat(), p.slug, e.outcome) for p, e in history.entries(indicator, goal.number)]
+            points.append((current, report.as_of.isoformat(), derived.loaded.slug, indicator.outcome))
+            for label, as_of, slug, value in points:
+                rows.append([labels["indicator"], indicator.id or "", indicator.name, label, as_of, slug,
+                             _cell_csv(value), value.unit if value is not None else ""])
+            indicators.append({"goal": goal.number, "id": indicator.id, "name": indicator.name,
+                               "values": {label: (v.to_json() if v is not None else None) for label, _, _, v in points}})
+    budget = None
+    if history.budget is not None:
+        table = history.budget
+        for row in table.rows:
+            for column, figure in zip(table.columns, row.values, strict=True):
+                rows.append([table.caption, "", row.label, column, "", "",
+                             _excel_number(figure) if figure is not None else "", table.unit])
+        budget = {"caption": table.caption, "unit": table.unit, "columns": table.columns,
+                  "rows": [{"row": r.label, "bottom_line": r.bottom,
+                            "values": [float(v) if v is not None else None for v in r.values]} for r in table.rows]}
+    header = [labels["export_series"], "Id", labels["export_row"], labels["export_period"], labels["export_as_of"],
+              labels["export_report"], labels["export_value"], labels["export_unit"]]
+    name = labels["file_series"]
+    return {f"{name}.csv": _csv(header, rows),
+            f"{name}.json": _json({"periods": periods, "indicators": indicators, "budget": budget})}
+
+
+def _consolidated(derived: Derived) -> dict[str, bytes]:
+    """The consolidated counts per KF goal, nämnd by nämnd, and the KF indicators across nämnder."""
+    view = derived.consolidated
+    if view is None:
+        return {}
+    labels = derived.labels
+    goal_rows: list[list[str]] = []
+    goals = []
+    for tally in view.tallies:
+        for level, heading in view.levels:
+            for ref in tally.references[level]:
+                goal_rows.append([tally.goal.number, tally.goal.id or "", tally.goal.title, ref.board, ref.slug,
+                                  ref.number, heading])
+        goals.append({"goal": tally.goal.number, "id": tally.goal.id, "title": tally.goal.title, "total": tally.total,
+                      "counts": {level: len(tally.references[level]) for level, _ in view.levels}, "text": tally.text,
+                      "reports": {level: [{"report": r.slug, "board": r.board, "goal": r.number, "href": r.href}
+                                          for r in tally.references[level]] for level, _ in view.levels}})
+    indicator_rows: list[list[str]] = []
+    indicators = []
+    for tally in view.tallies:
+        for ind in tally.indicators:
+            for row in ind.rows:
+                verdict = labels[f"city_{row.verdict}"]
+                indicator_rows.append([tally.goal.number, ind.key, ind.name, row.reference.board, row.reference.slug,
+                                       row.outcome, row.forecast, row.target, row.council_target, verdict, row.reason])
+            indicators.append({"goal": tally.goal.id, "id": ind.key, "name": ind.name,
+                               "lower_is_better": ind.lower_is_better, "counts": ind.counts, "text": ind.text,
+                               "reports": [{"report": r.reference.slug, "board": r.reference.board,
+                                            "outcome": r.outcome, "forecast": r.forecast, "target": r.target,
+                                            "council_target": r.council_target, "verdict": r.verdict,
+                                            "basis": r.basis, "reason": r.reason} for r in ind.rows]})
+    goal_header = [labels["export_goal"], "Id", labels["export_goal_title"], labels["city_reporter"],
+                   labels["export_report"], labels["export_goal"], labels["assessment"]]
+    indicator_header = [labels["export_goal"], "Id", labels["indicator"], labels["city_reporter"], labels["export_report"],
+                        labels["col_outcome"], labels["col_forecast"], labels["col_target"], labels["col_council_target"],
+                        labels["export_verdict"], labels["city_unjudged"]]
+    goals_name, indicators_name = labels["file_city_goals"], labels["file_city_indicators"]
+    return {f"{goals_name}.csv": _csv(goal_header, goal_rows), f"{goals_name}.json": _json(goals),
+            f"{indicators_name}.csv": _csv(indicator_header, indicator_rows), f"{indicators_name}.json": _json(indicators)}

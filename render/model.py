@@ -250,6 +250,22 @@ class Theme(Strict):
         None, description="Start each main part on a new page; by default only when the report has a front page.")
 
 
+class Consolidation(Strict):
+    """Sammanställning: the reports the city's consolidated follow-up is derived from.
+
+    Every count, budget figure and indicator row of a consolidated report comes from
+    the reports named here; the report's own `goals` list the city's KF goals (ids
+    and titles, optionally the city's own analysis) that the reports are matched by.
+    """
+
+    reports: list[NonEmpty] = Field(
+        min_length=1, description="Report folders or globs in the same content folder, e.g. 'sdn-*-t1-2021'.")
+    assigned: dict[Ident, list[NonEmpty]] = Field(
+        {}, description="KF goal id -> the report folders (or globs) that must report on it, as the budget assigns it.")
+    lower_is_better: list[Ident] = Field(
+        [], description="Ids of KF indicators where a lower outcome meets the target, e.g. sjukfranvaro.")
+
+
 class Report(Strict):
     """A follow-up report (tertialrapport, verksamhetsberättelse, verksamhetsplan) of a nämnd or bolag."""
 
@@ -279,6 +295,11 @@ class Report(Strict):
     goals: list[DirectionGoal] = []
     economy: Economy | None = None
     sections: list[Section] = []
+    predecessors: list[Ident] = Field(
+        [], description="Earlier reports of the same nämnd (folder names in this content folder), e.g. [sdn-norr-t1-2021]: "
+                        "their outcomes and forecasts become earlier columns.")
+    consolidates: Consolidation | None = Field(
+        None, description="Makes this the city's consolidated follow-up of the reports it names.")
 
     @model_validator(mode="after")
     def _number_goals(self) -> Report:

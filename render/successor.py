@@ -42,11 +42,15 @@ def _short(period: str) -> str:
     return f"{match['n']} {match['year']}" if match else period
 
 
-def successor_data(report: Report, period: str | None = None, as_of: dt.date | None = None) -> dict[str, Any]:
-    """The next report as plain data, ready to be written back as YAML."""
+def successor_data(report: Report, period: str | None = None, as_of: dt.date | None = None,
+                   source: str | None = None) -> dict[str, Any]:
+    """The next report as plain data, ready to be written back as YAML; `source` (its folder) becomes its predecessor."""
     new_period = period or next_period(report.period)
     new_as_of = as_of or period_end(new_period, report.as_of)
     data = report.model_dump(mode="python", exclude_defaults=True)
+    if source is not None:
+        # Its predecessors' predecessors are followed from there (render.related), back a year.
+        data["predecessors"] = [source]
     data["period"] = new_period
     data["as_of"] = new_as_of
     data["year"] = new_as_of.year

@@ -9,8 +9,9 @@ RENDER = Path(__file__).resolve().parent.parent / "render"
 
 # Upstream first. A module may import only modules earlier in this list.
 ORDER = ["errors", "paths", "output", "project", "positions", "values", "period", "labels", "format", "contrast",
-         "tables", "model", "validation", "load", "derive", "markup", "templates", "chart", "check", "html", "pdfua",
-         "pdf", "schema", "export", "successor", "build", "preview", "cli", "__main__"]
+         "tables", "model", "validation", "load", "contribution", "history", "consolidate", "derive", "markup",
+         "templates", "chart", "check", "related", "html", "pdfua", "pdf", "schema", "export", "successor", "build",
+         "preview", "cli", "__main__"]
 OWNERS = {"yaml": "load", "weasyprint": "pdf", "markdown_it": "markup", "jinja2": "templates", "pikepdf": "pdfua"}
 ALLOWED_EXTRA: set[tuple[str, str]] = set()
 
