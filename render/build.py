@@ -27,6 +27,7 @@ from render.project import PACKAGE_DIR, _shipped
 from render.project import default_content_dir as default_content_dir
 from render.project import discover_reports as discover_reports
 from render.project import select_shard as select_shard
+from render.status import completeness_problem
 from render.templates import describe_template_error
 
 # write_atomic (render.output), discover_reports, select_shard and default_content_dir
@@ -73,6 +74,10 @@ def validate_report(folder: Path, strict: bool = False) -> tuple[Derived, list[P
     """Load, derive and check one report; raise ContentError on errors (and warnings if strict)."""
     derived = derive_report(load_report(folder))
     problems = check_report(derived)
+    # A report with something left to write (tul status) is a warning, so --strict (CI) fails on it.
+    unfinished = completeness_problem(derived.loaded)
+    if unfinished is not None:
+        problems.append(unfinished)
     if any(p.severity == "error" for p in problems) or (strict and problems):
         raise ContentError(
             [Problem(p.file, p.line, p.col, "error", p.message) if strict else p for p in problems]
