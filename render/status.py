@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from render.draft import DRAFT_MARK, PLACEHOLDER
 from render.errors import Problem
 from render.load import LoadedReport, Pos, dotted
+from render.mentions import earlier_mentions
 from render.model import MARKDOWN_FIELDS, AreaGoal, BoardGoal, DirectionGoal, Goal, Report
 from render.period import Period, PeriodKind, default_indicator_columns, default_table_columns, period_of
 from render.tables import FinancialTable
@@ -43,29 +44,6 @@ Path_ = tuple[Any, ...]
 _NOT_TEXT = frozenset({"id", "key", "locale", "logo", "font", "primary_colour", "accent_colour"})
 # Texts that name a period on purpose: the report's own and its comparison.
 _NAMES_A_PERIOD = frozenset({"period", "comparison_label"})
-_YEAR = r"(?P<year>(?:19|20|21)\d\d)"
-_MENTIONS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\b(?:tertialrapport(?:en)?|tertialen|tertial|delårsrapport(?:en)?|tertial report|four-month report)"
-                r"\s+(?P<n>[123])\b(?:\s+(?:med\s+delårsbokslut|with\s+interim\s+accounts))?(?:\s+" + _YEAR + r")?\b",
-                re.IGNORECASE), "numbered"),
-    (re.compile(r"\bT(?P<n>[123])[ -]?" + _YEAR + r"\b"), "numbered"),
-    (re.compile(r"\b(?:verksamhetsberättelse(?:n)?|VB|bokslut(?:et)?|årsredovisning(?:en)?|annual report)\s+" + _YEAR
-                + r"\b", re.IGNORECASE), "annual"),
-    (re.compile(r"\bdelårsbokslut(?:et)?\s+" + _YEAR + r"\b", re.IGNORECASE), "interim"),
-    (re.compile(r"\b(?P<day>30|31)(?:e|:e)?\s+(?P<month>april|augusti|august|december)\b(?:\s+" + _YEAR + r")?",
-                re.IGNORECASE), "date"),
-    (re.compile(r"\b(?P<month>April|August|December)\s+(?P<day>30|31)\b(?:,?\s+" + _YEAR + r")?"), "date"),
-    (re.compile(r"\bjan(?:uari)?\s*[-–]\s*(?P<month>apr(?:il)?|aug(?:usti)?|dec(?:ember)?)\b(?:\s+" + _YEAR + r")?",
-                re.IGNORECASE), "range"),
-    (re.compile(r"(?<![\d/-])(?P<yy>\d\d)(?P<mmdd>0430|0831|1231)(?![\d/-])"), "stamp"),
-]
-_MONTH_STEP = {"apr": 1, "aug": 2, "dec": 3}
-_DAY_OF_STEP = {1: 30, 2: 31, 3: 31}
-# Words that make a mention a comparison rather than a leftover, looked for just before it.
-_COMPARING = re.compile(r"(jämfört|jämförelse|sedan|förhållande till|än i|än vid|än per|än den|skillnad från|"
-                        r"föregående|compared|since|than)\W+(?:\w+\W+){0,3}$", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class Reason:
     """Why an item is not done, where it stands and what to write."""
@@ -132,7 +110,6 @@ class _Walk:
         self.report: Report = loaded.report
         self.pos = loaded.positions
         self.period: Period = period_of(self.report.period_kind, self.report.year, self.report.period)
-        self.earlier = {(p.year, p.step) for p in self.period.carried_from()}
         self.plan = self.report.period_kind == PeriodKind.PLAN
         self.items: dict[Path_, list[Reason]] = {}
 
@@ -270,22 +247,12 @@ class _Walk:
             return reasons
         # A mark names the period it came from: that is no mention of the author's.
         unmarked = PLACEHOLDER.sub(lambda m: " " * len(m[0]), DRAFT_MARK.sub(lambda m: " " * len(m[0]), text))
-        for start, found in self._mentions(unmarked):
+        for start, found in earlier_mentions(unmarked, self.period):
             reasons.append(self._in_text(path, text, start, "check",
                                          f"{self.name(path)} names '{found}', an earlier period than "
                                          f"{self.report.period}: write about {self.report.period}, or say what you "
                                          f"compare with ('{'jämfört med' if self.report.locale == 'sv' else 'compared with'} …')"))
         return reasons
-
-    def _mentions(self, text: str) -> Iterator[tuple[int, str]]:
-        for pattern, kind in _MENTIONS:
-            for match in pattern.finditer(text):
-                named = _named_period(match, kind, self.report.year)
-                if named is None or named not in self.earlier:
-                    continue
-                if _COMPARING.search(text[max(0, match.start() - 60):match.start()]):
-                    continue
-                yield match.start(), " ".join(match[0].split())
 
     def _in_text(self, path: Path_, text: str, offset: int, kind: str, message: str) -> Reason:
         where: Pos = self.pos.locate(path)
@@ -331,24 +298,6 @@ def yearly(period: str | None, kind: PeriodKind) -> bool:
     """True for an indicator measured once a year ('period: 2020') in a report before the year's end."""
     return kind in (PeriodKind.TERTIAL, PeriodKind.INTERIM) and period is not None and \
         re.fullmatch(r"(?:19|20|21)\d\d", period.strip()) is not None
-
-
-def _named_period(match: re.Match[str], kind: str, year: int) -> tuple[int, int] | None:
-    """(year, step) of the period a mention names; a mention without a year is of the report's year."""
-    groups = match.groupdict()
-    named_year = int(groups["year"]) if groups.get("year") else year
-    if kind == "numbered":
-        return named_year, int(groups["n"])
-    if kind == "annual":
-        return named_year, 3
-    if kind == "interim":
-        return named_year, 2
-    if kind == "stamp":
-        return 2000 + int(groups["yy"]), {"0430": 1, "0831": 2, "1231": 3}[groups["mmdd"]]
-    step = _MONTH_STEP[groups["month"][:3].lower()]
-    if kind == "date" and int(groups["day"]) != _DAY_OF_STEP[step]:
-        return None
-    return named_year, step
 
 
 def _resolve(obj: Any, path: Path_) -> Any:

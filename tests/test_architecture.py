@@ -8,7 +8,7 @@ from pathlib import Path
 RENDER = Path(__file__).resolve().parent.parent / "render"
 
 # Upstream first. A module may import only modules earlier in this list.
-ORDER = ["errors", "paths", "output", "project", "positions", "values", "period", "labels", "draft", "format",
+ORDER = ["errors", "paths", "output", "project", "positions", "values", "period", "labels", "draft", "mentions", "format",
          "contrast", "tables", "model", "validation", "load", "derive", "markup", "templates", "chart", "check", "html",
          "pdfua", "pdf", "schema", "export", "successor", "roundtrip", "status", "scaffold", "build", "preview", "cli",
          "__main__"]
