@@ -450,9 +450,9 @@ def status(reports: tuple[str, ...], content: Path | None, show_all: bool, quiet
             click.echo(str(reason))
         if len(reasons) > len(shown_reasons):
             click.echo(f"... and {len(reasons) - len(shown_reasons)} more (tul status --all lists them)")
-        word = "done" if not state.left else f"{len(state.left)} left"
         draft = " (draft: true)" if state.draft else ""
-        click.echo(f"{state.slug}{draft}: {state.share()}, {word}")
+        summary = f"all {state.total} items done (100 %)" if not state.left else f"{state.share()}, {len(state.left)} left"
+        click.echo(f"{state.slug}{draft}: {summary}")
     if errors:
         raise ReportError(summary_line(errors, 0))
 

@@ -20,7 +20,7 @@ from render.errors import BuildError, UsageProblem
 from render.labels import period_name, period_title
 from render.model import Assessment
 from render.output import write_atomic
-from render.period import Period, PeriodKind, Writer, expected_tense
+from render.period import Period, PeriodKind, Writer, default_table_columns, expected_tense
 from render.project import CONTENT, MARKER, default_content_dir
 from render.schema import SCHEMA_KINDS, schema_text
 
@@ -201,8 +201,9 @@ area_goals:
 
 
 def _economy_file(kind: PeriodKind, writer: Writer) -> str:
-    entered = {PeriodKind.PLAN: ("budget", "previous_budget"), PeriodKind.ANNUAL: ("budget", "outcome")}.get(
-        kind, ("budget", "booked", "forecast"))
+    entered = [key for key, difference in default_table_columns(kind) if difference is None]
+    if writer == Writer.COMPANY:  # a result statement compares with the budget, without last year's column
+        entered = [key for key in entered if not key.startswith("previous_")] or ["budget"]
     zeros = "{" + ", ".join(f"{key}: 0.0" for key in entered) + "}"
     if writer == Writer.COMPANY:
         compared = {PeriodKind.PLAN: None, PeriodKind.ANNUAL: "outcome"}.get(kind, "forecast")
@@ -278,6 +279,9 @@ def project_files(slug: str, report: dict[str, bytes]) -> dict[str, bytes]:
 
 def create_project(folder: Path, files: dict[str, bytes]) -> None:
     """Write `files` under `folder`, which must not hold any of them yet; all of them, or none."""
+    if (folder / MARKER).exists():
+        raise UsageProblem(f"{folder} is a tul project already ({MARKER}), expected a new folder: tul init never "
+                           "overwrites (tul new adds a report to this project)")
     tops = {name.split("/")[0] for name in files} & {MARKER, CONTENT}
     taken = sorted({top for top in tops if os.path.lexists(folder / top)}
                    | {name for name in files if "/" not in name or name.startswith(".vscode/")
