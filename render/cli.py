@@ -134,7 +134,7 @@ class _Output:
 
 content_option = click.option(
     "--content", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-    help="Folder holding one folder per report (default: ./content, else the embedded default).",
+    help="Folder holding one folder per report (default: the project's content/, found from here upwards).",
 )
 strict_option = click.option(
     "--strict/--no-strict", default=None, help="Treat warnings as errors (on by default when CI=true).",
@@ -321,7 +321,7 @@ def schema(kind: str, out_dir: Path | None) -> None:
 
 
 @main.command()
-@click.argument("slug", required=False)
+@click.argument("slug", metavar="[NAME]", required=False)
 @click.option("--from", "source", default=None,
               help="The previous report to start from (default: the report you are in, or the project's only one).")
 @content_option
@@ -333,7 +333,7 @@ def schema(kind: str, out_dir: Path | None) -> None:
 @debug_option
 def new(slug: str | None, source: str | None, content: Path | None, kind: str | None, period: str | None,
         as_of: dt.datetime | None) -> None:
-    """Start the next period's report, SLUG, next to the previous one in your project.
+    """Start the next period's report, NAME, next to the previous one in your project.
 
     Goals, targets, activities and budgets are kept with their comments and layout;
     outcomes, assessments and follow-ups are left empty to fill in; every period-bound
@@ -353,7 +353,7 @@ def new(slug: str | None, source: str | None, content: Path | None, kind: str | 
     step = plan_step(loaded.report, PeriodKind(kind) if kind else None, period, as_of.date() if as_of else None)
     slug = slug or _next_slug(folder.name, step.new.step, step.new.year)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", slug):
-        raise click.BadParameter("use lower-case letters, digits and '-', e.g. ks-t2-2020", param_hint="SLUG")
+        raise click.BadParameter("use lower-case letters, digits and '-', e.g. ks-t2-2020", param_hint="NAME")
     target = folder.parent / slug
     if os.path.lexists(target):
         raise ReportError(f"{target} already exists, expected a new report name")
@@ -494,7 +494,6 @@ def init(folder: Path, example: str | None, kind: str | None, writer: str | None
         slug = slug or skeleton_slug(period_kind, year)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", slug):
         raise click.BadParameter("use lower-case letters, digits and '-', e.g. ks-t1-2026", param_hint="--report")
-    folder.mkdir(parents=True, exist_ok=True) if not folder.exists() else None
     create_project(folder, project_files(slug, report_files))
     where = "" if folder.absolute() == Path.cwd() else f"cd {folder} && "
     click.echo(f"created a tul project in {folder.absolute()}: your report is content/{slug}/report.yaml\n"

@@ -282,15 +282,17 @@ def create_project(folder: Path, files: dict[str, bytes]) -> None:
     if (folder / MARKER).exists():
         raise UsageProblem(f"{folder} is a tul project already ({MARKER}), expected a new folder: tul init never "
                            "overwrites (tul new adds a report to this project)")
-    tops = {name.split("/")[0] for name in files} & {MARKER, CONTENT}
-    taken = sorted({top for top in tops if os.path.lexists(folder / top)}
-                   | {name for name in files if "/" not in name or name.startswith(".vscode/")
-                      if os.path.lexists(folder / name)})
+    taken = sorted({top for top in (MARKER, CONTENT) if os.path.lexists(folder / top)}
+                   | {name for name in files if not name.startswith(CONTENT + "/") and os.path.lexists(folder / name)})
     if taken:
         raise UsageProblem(f"{folder} already holds {', '.join(taken)}, expected a folder without a tul project: "
                            "tul init never overwrites (choose another folder, e.g. tul init my-reports)")
-    made: list[Path] = []
+    made: list[Path] = []  # what this call created, removed again should a write fail
     try:
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        for path in reversed(missing):
+            path.mkdir()
+            made.append(path)
         for name in sorted(files):
             target = folder / name
             for parent in reversed(target.relative_to(folder).parents[:-1]):
@@ -305,6 +307,7 @@ def create_project(folder: Path, files: dict[str, bytes]) -> None:
                 path.rmdir() if path.is_dir() else path.unlink()
             except OSError:
                 pass
-        reason = exc.strerror if isinstance(exc, OSError) else exc.format_message()
-        raise BuildError(f"{folder}: error: cannot create the project here ({reason}), "
+        if isinstance(exc, BuildError):
+            raise
+        raise BuildError(f"{folder}: error: cannot create the project here ({exc.strerror}), "
                          "expected a folder you may write to") from None
