@@ -138,6 +138,16 @@ class Period:
         return tuple(steps)
 
 
+def period_at(year: int, step: int) -> Period:
+    """The period at `step` of `year` on the line: 0 the plan, 1 tertial 1, 2 tertial 2, 3 the year's end."""
+    return Period(year, step, _KIND_OF_STEP[step])
+
+
+def step_of(kind: PeriodKind) -> int:
+    """Where a report of `kind` stands on the line of a year (a tertial report: at tertial 1)."""
+    return _STEP_OF_KIND[kind]
+
+
 def period_of(kind: PeriodKind, year: int, label: str = "") -> Period:
     """The period of a report: from its kind and year, with a tertial's number from a label such as 'Tertial 2 2020'."""
     step = _STEP_OF_KIND[kind]

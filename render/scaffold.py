@@ -20,7 +20,7 @@ from render.errors import BuildError, UsageProblem
 from render.labels import period_name, period_title
 from render.model import Assessment
 from render.output import write_atomic
-from render.period import Period, PeriodKind, Writer, default_table_columns, expected_tense
+from render.period import Period, PeriodKind, Writer, default_table_columns, expected_tense, step_of
 from render.project import CONTENT, MARKER, default_content_dir
 from render.schema import SCHEMA_KINDS, schema_text
 
@@ -93,11 +93,7 @@ def editor_settings() -> dict[str, str]:
 
 def skeleton_slug(kind: PeriodKind, year: int) -> str:
     """The skeleton's folder name: 'rapport-t1-2026'."""
-    return f"rapport-{STEP_TOKEN[_step(kind)]}-{year}"
-
-
-def _step(kind: PeriodKind) -> int:
-    return {PeriodKind.PLAN: 0, PeriodKind.TERTIAL: 1, PeriodKind.INTERIM: 2, PeriodKind.ANNUAL: 3}[kind]
+    return f"rapport-{STEP_TOKEN[step_of(kind)]}-{year}"
 
 
 def _q(what: str) -> str:
@@ -107,7 +103,7 @@ def _q(what: str) -> str:
 
 def skeleton(kind: PeriodKind, writer: Writer, year: int) -> dict[str, str]:
     """A blank report of `kind` by `writer` for `year`: file name -> YAML text."""
-    period = Period(year, _step(kind), kind)
+    period = Period(year, step_of(kind), kind)
     as_of = period.end
     date = dt.date(year - 1, 11, 15) if kind == PeriodKind.PLAN else as_of + dt.timedelta(days=15)
     company = writer == Writer.COMPANY

@@ -25,7 +25,7 @@ from render.draft import DRAFT_MARK, PLACEHOLDER, draft_mark
 from render.errors import UsageProblem
 from render.labels import fill, period_name, period_title
 from render.model import Assessment, Report
-from render.period import Period, PeriodKind, default_table_columns, expected_tense, period_of
+from render.period import Period, PeriodKind, default_table_columns, expected_tense, period_at, period_of
 
 Tree = MutableMapping[str, Any]
 
@@ -112,8 +112,7 @@ def plan_step(report: Report, kind: PeriodKind | None = None, label: str | None 
             raise UsageProblem(f"--period '{label}': cannot tell which period this is, expected e.g. 'Tertial 2 2020' "
                                "or --kind with a period that names its year")
         if match:
-            step_number, year = int(match["n"]), int(match["year"])
-            new = Period(year, step_number, {1: PeriodKind.TERTIAL, 2: PeriodKind.INTERIM, 3: PeriodKind.ANNUAL}[step_number])
+            new = period_at(int(match["year"]), int(match["n"]))
         else:
             new = old.following()
             found = re.search(r"\d{4}", label)
