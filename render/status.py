@@ -100,8 +100,8 @@ def completeness_problem(loaded: LoadedReport) -> Problem | None:
         return None
     first = status.reasons[0]
     return Problem(first.file, first.line, first.col, "warning",
-                   f"the report is not finished, {status.share()}: 'tul status {status.slug}' lists what is left "
-                   "to write, from here on; or write 'draft: true' in report.yaml while it is a draft")
+                   f"the report is not finished, {status.share()}: here is the first thing left, and "
+                   f"'tul status {status.slug}' lists them all; or write 'draft: true' in report.yaml while it is a draft")
 
 
 class _Walk:
