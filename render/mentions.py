@@ -32,6 +32,7 @@ _MENTIONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bjan(?:uari)?\s*[-–]\s*(?P<month>apr(?:il)?|aug(?:usti)?|dec(?:ember)?)\b(?:\s+" + _YEAR + r")?",
                 re.IGNORECASE), "range"),
     (re.compile(r"(?<![\d/-])(?P<yy>\d\d)(?P<mmdd>0430|0831|1231)(?![\d/-])"), "stamp"),
+    (re.compile(r"(?<![\d-])" + _YEAR + r"-(?P<mmdd>04-30|08-31|12-31)(?![\d-])"), "iso"),
 ]
 _MONTH_STEP = {"apr": 1, "aug": 2, "dec": 3}
 _DAY_OF_STEP = {1: 30, 2: 31, 3: 31}
@@ -64,8 +65,9 @@ def _named_period(match: re.Match[str], kind: str, year: int) -> tuple[int, int]
         return named_year, 3
     if kind == "interim":
         return named_year, 2
-    if kind == "stamp":
-        return 2000 + int(groups["yy"]), {"0430": 1, "0831": 2, "1231": 3}[groups["mmdd"]]
+    if kind in ("stamp", "iso"):
+        year = named_year if kind == "iso" else 2000 + int(groups["yy"])
+        return year, {"0430": 1, "0831": 2, "1231": 3}[groups["mmdd"].replace("-", "")]
     step = _MONTH_STEP[groups["month"][:3].lower()]
     if kind == "date" and int(groups["day"]) != _DAY_OF_STEP[step]:
         return None

@@ -155,3 +155,13 @@ def period_of(kind: PeriodKind, year: int, label: str = "") -> Period:
     if match and kind in (PeriodKind.TERTIAL, PeriodKind.INTERIM) and int(match["year"]) == year:
         step = int(match["n"])
     return Period(year, step, kind)
+
+
+_YEAR_ONLY = re.compile(r"(?:19|20|21)\d\d")
+
+
+def outcome_comes_later(indicator_period: str | None, kind: PeriodKind) -> bool:
+    """True for an indicator measured once a year ('period: 2020') in a report before the year's end:
+    its outcome comes in the verksamhetsberättelse."""
+    return kind in (PeriodKind.TERTIAL, PeriodKind.INTERIM) and indicator_period is not None and \
+        _YEAR_ONLY.fullmatch(indicator_period.strip()) is not None

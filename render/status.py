@@ -21,7 +21,6 @@ expected results and any empty key. No I/O: the loaded report in, the list out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
@@ -34,7 +33,14 @@ from render.errors import Problem
 from render.load import LoadedReport, Pos, dotted
 from render.mentions import earlier_mentions
 from render.model import MARKDOWN_FIELDS, AreaGoal, BoardGoal, DirectionGoal, Goal, Report
-from render.period import Period, PeriodKind, default_indicator_columns, default_table_columns, period_of
+from render.period import (
+    Period,
+    PeriodKind,
+    default_indicator_columns,
+    default_table_columns,
+    outcome_comes_later,
+    period_of,
+)
 from render.tables import FinancialTable
 from render.values import Value
 
@@ -178,7 +184,7 @@ class _Walk:
             return
         for index, indicator in enumerate(goal.indicators):
             where = (*path, "indicators", index, "outcome")
-            if yearly(indicator.period, self.report.period_kind) and not self.written(where):
+            if outcome_comes_later(indicator.period, self.report.period_kind) and not self.written(where):
                 continue  # measured once a year: its outcome comes in the verksamhetsberättelse
             missing = indicator.outcome is None and indicator.missing_reason is None
             reason = "Redovisas i VB" if self.report.locale == "sv" else "Reported in the annual report"
@@ -292,12 +298,6 @@ class _Walk:
                                                            "every row, expected this period's forecast"))
             if reasons:
                 self.item(where, reasons)
-
-
-def yearly(period: str | None, kind: PeriodKind) -> bool:
-    """True for an indicator measured once a year ('period: 2020') in a report before the year's end."""
-    return kind in (PeriodKind.TERTIAL, PeriodKind.INTERIM) and period is not None and \
-        re.fullmatch(r"(?:19|20|21)\d\d", period.strip()) is not None
 
 
 def _resolve(obj: Any, path: Path_) -> Any:

@@ -25,7 +25,15 @@ from render.draft import DRAFT_MARK, PLACEHOLDER, draft_mark
 from render.errors import UsageProblem
 from render.labels import fill, period_name, period_title
 from render.model import Assessment, Report
-from render.period import Period, PeriodKind, default_table_columns, expected_tense, period_at, period_of
+from render.period import (
+    Period,
+    PeriodKind,
+    default_table_columns,
+    expected_tense,
+    outcome_comes_later,
+    period_at,
+    period_of,
+)
 
 Tree = MutableMapping[str, Any]
 
@@ -263,6 +271,8 @@ class Successor:
             indicator.pop("outcome", None)
         elif plan:
             indicator.pop("outcome", None)
+        elif old_outcome is None and outcome_comes_later(_text(indicator.get("period")), self.new_kind):
+            pass  # measured once a year: no outcome to write before the verksamhetsberättelse
         else:
             comment = fill(_COMMENT["outcome"], {"period": step.new_label})
             if old_outcome is not None:
@@ -365,6 +375,11 @@ class Successor:
         # A block of Markdown gets the mark as its own paragraph; a one-line text gets it in front.
         separator = "\n\n" if "\n" in value.strip() or value.endswith("\n") else " "
         container[key] = self.edit.text(value, self.mark + separator + value)
+
+
+def _text(value: Any) -> str | None:
+    """A scalar as text ('period: 2020' is read as a number by the round trip)."""
+    return None if value is None else str(value)
 
 
 def _items(value: Any) -> list[Tree]:

@@ -81,6 +81,10 @@ def test_new_flags_period_bound_text_and_status_lists_it(tmp_path: Path) -> None
     assert any(f"report.yaml:{proposal_line}:" in line and "to check: front_page.proposals[0] names "
                "'tertialrapport 1 2020'" in line for line in lines)
     assert lines[-1].startswith("ks-t2-2020: ") and " left" in lines[-1]
+    # An indicator measured once a year ('period: 2020') has no outcome to write before the year's end.
+    yearly = [i.name[:40] for g in old.assessed_goals() for i in g.indicators if i.period == "2020" and i.outcome is None]
+    asked = [line for line in lines if "has no outcome" in line or ": outcome is empty" in line]
+    assert yearly and asked and not any(name in line for name in yearly for line in asked)
 
 
 # The period line of the report family: 30 April, 31 August, 31 December, then the next year's 30 April.

@@ -191,6 +191,7 @@ T1_NEXT = Period(2021, 1, PeriodKind.TERTIAL)
     (T2, "Läget per den 30 april var gott.", ["30 april"]),
     (T2, "Utfallet i T1 2020 och i kolumnen Bokfört 200430.", ["T1 2020", "200430"]),
     (T2, "Utfall jan-apr", ["jan-apr"]),
+    (T2, "Beslutat 2020-04-30, uppföljt 2020-08-31.", ["2020-04-30"]),
     (T2, "Jämfört med tertialrapport 1 har prognosen förbättrats.", []),
     (T2, "Sedan den 30 april har tre beslut verkställts.", []),
     (T2, "Tertialrapport 2 2020 per den 31 augusti 2020.", []),
