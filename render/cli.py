@@ -1,7 +1,9 @@
 """The `tul` command line: parses flags, calls the pipeline, prints calmly.
 
 Exit codes: 0 success, 1 content or build errors, 2 usage errors (click's own, a
-wrong report name, --shard, a --content that does not exist). An exception that
+wrong report name, --shard, a --content that does not exist or holds no report,
+tul init where a project is, tul new where none is). Which reports a command works
+on is render.project's discovery: the project around the working folder. An exception that
 escapes a command is a bug in tul: the last line of defence (`_Main.invoke`) says so
 in one line, naming the file when it is known, and shows the traceback only with -v.
 """
@@ -34,6 +36,7 @@ from render.errors import (
     noted_file,
     summary_line,
 )
+from render.html import Assets
 from render.output import current_umask, write_atomic
 from render.period import PeriodKind, Writer
 from render.project import (
@@ -85,7 +88,7 @@ def _folders(project: Project, names: tuple[str, ...], out: _Output) -> list[Pat
     return folders
 
 
-def _assets_of(project: Project, template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...]) -> Any:
+def _assets_of(project: Project, template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...]) -> Assets:
     """The --templates/--styles folders first, then the project's own templates/ and styles/, then tul's."""
     templates, styles = project.override("templates"), project.override("styles")
     return default_assets((*template_dirs, *([templates] if templates else [])),
