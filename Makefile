@@ -6,17 +6,23 @@ STAMP := $(VENV)/.installed
 
 .PHONY: build test lint fuzz bench profile clean system-deps
 
+# One line per step, and pip's own line per package: a first set-up takes a few minutes
+# (WeasyPrint, pikepdf, pydantic… into .venv), later runs nothing until pyproject.toml changes.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@echo "[1/3] virtual environment .venv (with $(PYTHON))"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "[2/3] pip itself, up to date"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "[3/3] tul and its dependencies, with the test tools (pytest, ruff, mypy…): one line per package"
+	@$(BIN)/python -m pip install --progress-bar off -e '.[test]' | grep -v '^Requirement already satisfied' || true
+	@$(BIN)/python -c "import render.cli" && touch $(STAMP) && echo "set-up done: $(BIN)/tul"
 
 build: $(STAMP)
 	$(BIN)/tul build
 
 # System tools the tests need (poppler for page images, Debian's chromium and
-# node for the accessibility test); installed when missing, never skipped.
+# node for the accessibility test); installed with apt-get when missing (as root),
+# never skipped. Each step says what it does; apt-get prints one line per package.
 system-deps:
 	@missing=""; \
 	  command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -24,10 +30,16 @@ system-deps:
 	  command -v node >/dev/null || missing="$$missing nodejs"; \
 	  command -v npm >/dev/null || missing="$$missing npm"; \
 	  if [ -n "$$missing" ]; then \
-	    echo "installing system packages:$$missing (needs root)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	    if [ "$$(id -u)" != 0 ]; then \
+	      echo "the tests need Debian's$$missing: run 'sudo make system-deps' once (apt-get needs root)"; exit 1; \
+	    fi; \
+	    echo "system packages:$$missing (apt-get, a minute or two)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing \
+	      | grep -E '^(Setting up|Unpacking) ' || true; \
+	    for tool in chromium pdftoppm node npm; do command -v $$tool >/dev/null || { echo "$$tool is still missing"; exit 1; }; done; \
 	  fi
-	@test -d tests/node/node_modules/axe-core || (cd tests/node && npm install --silent --no-audit --no-fund)
+	@test -d tests/node/node_modules/axe-core || { echo "axe-core into tests/node/node_modules (npm)"; \
+	  cd tests/node && npm install --no-audit --no-fund --loglevel=error; }
 
 test: $(STAMP) system-deps lint
 	$(BIN)/python -m pytest -q

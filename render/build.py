@@ -28,6 +28,7 @@ from render.project import default_content_dir as default_content_dir
 from render.project import discover_reports as discover_reports
 from render.project import select_shard as select_shard
 from render.related import DATA_FILE, Sources, read_related, related_folders, report_data
+from render.status import completeness_problem
 from render.templates import describe_template_error
 
 # write_atomic (render.output), discover_reports, select_shard and default_content_dir
@@ -79,6 +80,10 @@ def validate_report(folder: Path, strict: bool = False, sources: Sources | None 
     loaded = load_report(folder)
     derived = derive_report(loaded, read_related(loaded, sources))
     problems = check_report(derived)
+    # A report with something left to write (tul status) is a warning, so --strict (CI) fails on it.
+    unfinished = completeness_problem(derived.loaded)
+    if unfinished is not None:
+        problems.append(unfinished)
     if any(p.severity == "error" for p in problems) or (strict and problems):
         raise ContentError(
             [Problem(p.file, p.line, p.col, "error", p.message) if strict else p for p in problems]

@@ -1,13 +1,16 @@
 """The `tul` command line: parses flags, calls the pipeline, prints calmly.
 
 Exit codes: 0 success, 1 content or build errors, 2 usage errors (click's own, a
-wrong report name, --shard, a --content that does not exist). An exception that
+wrong report name, --shard, a --content that does not exist or holds no report,
+tul init where a project is, tul new where none is). Which reports a command works
+on is render.project's discovery: the project around the working folder. An exception that
 escapes a command is a bug in tul: the last line of defence (`_Main.invoke`) says so
 in one line, naming the file when it is known, and shows the traceback only with -v.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import os
 import re
@@ -28,12 +31,23 @@ from render.errors import (
     ContentError,
     Problem,
     ReportError,
+    UsageProblem,
     note_file,
     noted_file,
     summary_line,
 )
+from render.html import Assets
 from render.output import current_umask, write_atomic
-from render.project import default_content_dir, discover_reports, select_shard
+from render.period import PeriodKind, Writer
+from render.project import (
+    MARKER,
+    Project,
+    discover_reports,
+    find_project,
+    is_shipped,
+    project_for_content,
+    select_shard,
+)
 from render.related import consolidates_others
 from render.schema import SCHEMA_KINDS, schema_text
 
@@ -56,13 +70,30 @@ def _noting(outcomes: Iterator[Outcome], folder: Path | None) -> Iterator[Outcom
         raise
 
 
-def _content_dir(content: Path | None) -> Path:
-    if content is not None:
-        return content
-    local = Path("content")
-    if local.is_dir() and any(local.glob("*/report.yaml")):
-        return local
-    return default_content_dir()
+def _project(content: Path | None) -> Project:
+    """The project an explicit --content belongs to, else the one around the working folder (render.project)."""
+    return project_for_content(content) if content is not None else find_project(Path.cwd())
+
+
+def _folders(project: Project, names: tuple[str, ...], out: _Output) -> list[Path]:
+    """The report folders a command works on: the named ones, the one it was started in, or all of them."""
+    if project.report is not None and not names:
+        return [project.report]
+    if project.shipped and not names:
+        out.info(f"no tul project in {Path.cwd()} or above it (no {MARKER} or content/ with reports): using tul's "
+                 "shipped examples; 'tul init' starts a project of your own")
+    folders = discover_reports(project.content, names)
+    if not folders:
+        raise UsageProblem(f"no report in {project.content}, expected a folder per report with a report.yaml "
+                           "('tul init' makes a project with one, 'tul new' adds the next)")
+    return folders
+
+
+def _assets_of(project: Project, template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...]) -> Assets:
+    """The --templates/--styles folders first, then the project's own templates/ and styles/, then tul's."""
+    templates, styles = project.override("templates"), project.override("styles")
+    return default_assets((*template_dirs, *([templates] if templates else [])),
+                          (*style_dirs, *([styles] if styles else [])))
 
 
 class _Output:
@@ -107,7 +138,7 @@ class _Output:
 
 content_option = click.option(
     "--content", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
-    help="Folder holding one folder per report (default: ./content, else the embedded default).",
+    help="Folder holding one folder per report (default: the project's content/, found from here upwards).",
 )
 strict_option = click.option(
     "--strict/--no-strict", default=None, help="Treat warnings as errors (on by default when CI=true).",
@@ -163,8 +194,8 @@ def main() -> None:
 @main.command()
 @click.argument("reports", nargs=-1)
 @content_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="Output folder.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: the project's build/).")
 @click.option("--format", "formats", type=click.Choice(["html", "pdf"]), multiple=True,
               help="Formats to write (default: both).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default="pdf/ua-1", show_default=True,
@@ -191,23 +222,21 @@ def build(
     template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...], jobs: int | None, force: bool, shard: str | None,
     from_build: tuple[Path, ...], consolidated: str, strict: bool | None, quiet: bool, verbose: bool,
 ) -> None:
-    """Render REPORTS (all under the content folder by default) to HTML and PDF."""
+    """Render REPORTS (all of the project's, or the one you are in) to HTML and PDF."""
     out = _Output(quiet, verbose)
     strict = _strict_default() if strict is None else strict
+    project = _project(content)
     options = BuildOptions(
-        out_dir=out_dir, formats=formats or ("html", "pdf"), pdf_variant=pdf_variant, strict=strict, force=force,
-        assets=default_assets(template_dirs, style_dirs), from_build=from_build,
+        out_dir=out_dir or project.output(), formats=formats or ("html", "pdf"), pdf_variant=pdf_variant,
+        strict=strict, force=force, assets=_assets_of(project, template_dirs, style_dirs), from_build=from_build,
     )
-    content_dir = _content_dir(content)
-    found = discover_reports(content_dir, reports)
+    found = _folders(project, reports, out)
     if consolidated != "include":
         found = [folder for folder in found if consolidates_others(folder) == (consolidated == "only")]
     folders = select_shard(found, shard)
     if not folders:
-        if shard:
-            out.info(f"shard {shard}: no reports to build")
-            return
-        raise ReportError(f"no reports found under {content_dir}, expected folders with a report.yaml")
+        out.info(f"shard {shard}: no reports to build")
+        return
     failed = 0
     outcomes = build_many(folders, options, jobs or os.cpu_count() or 1, out.progress)
     for outcome in _noting(outcomes, folders[0] if len(folders) == 1 else None):
@@ -240,7 +269,7 @@ def check(reports: tuple[str, ...], content: Path | None, strict: bool | None, q
     """Validate REPORTS without rendering; print every problem as file:line:col."""
     out = _Output(quiet, False)
     strict = _strict_default() if strict is None else strict
-    folders = discover_reports(_content_dir(content), reports)
+    folders = _folders(_project(content), reports, out)
     errors = warnings = 0
     for folder in folders:
         try:
@@ -262,16 +291,18 @@ def check(reports: tuple[str, ...], content: Path | None, strict: bool | None, q
 @main.command()
 @click.argument("reports", nargs=-1)
 @content_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build/export"),
-              show_default=True, help="Folder for <report>/*.csv and *.json.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for <report>/*.csv and *.json (default: the project's build/export).")
 @quiet_option
 @debug_option
-def export(reports: tuple[str, ...], content: Path | None, out_dir: Path, quiet: bool) -> None:
+def export(reports: tuple[str, ...], content: Path | None, out_dir: Path | None, quiet: bool) -> None:
     """Write indicators, activities and budget as CSV (Swedish Excel) and JSON."""
     from render.export import export_tables
 
     out = _Output(quiet, False)
-    for folder in discover_reports(_content_dir(content), reports):
+    project = _project(content)
+    out_dir = out_dir or project.output() / "export"
+    for folder in _folders(project, reports, out):
         try:
             derived, problems = validate_report(folder)
             loaded = derived.loaded
@@ -303,29 +334,43 @@ def schema(kind: str, out_dir: Path | None) -> None:
 
 
 @main.command()
-@click.argument("slug")
-@click.option("--from", "source", required=True, help="The previous report to start from.")
+@click.argument("slug", metavar="[NAME]", required=False)
+@click.option("--from", "source", default=None,
+              help="The previous report to start from (default: the report you are in, or the project's only one).")
 @content_option
-@click.option("--period", default=None, help="The new period label (default: the next tertial).")
+@click.option("--kind", type=click.Choice([k.value for k in PeriodKind]), default=None,
+              help="The new report's period kind (default: the next: T1 -> T2 -> annual -> next year's T1).")
+@click.option("--period", default=None, help="The new period's name (default: e.g. 'Tertial 2 2020').")
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="The date the figures will refer to (default: the period's last day).")
 @debug_option
-def new(slug: str, source: str, content: Path | None, period: str | None, as_of: object) -> None:
-    """Start report SLUG for the next period from report --from."""
-    from render.load import dump_yaml, split_report
-    from render.successor import successor_data
+def new(slug: str | None, source: str | None, content: Path | None, kind: str | None, period: str | None,
+        as_of: dt.datetime | None) -> None:
+    """Start the next period's report, NAME, next to the previous one in your project.
 
+    Goals, targets, activities and budgets are kept with their comments and layout;
+    outcomes, assessments and follow-ups are left empty to fill in; every period-bound
+    text is kept as a draft marked [UTKAST från ...] for you to check (tul status lists them)."""
+    from render.roundtrip import successor_files
+    from render.status import report_status
+    from render.successor import plan_step
+
+    project = _project(content)
+    if project.shipped or is_shipped(project.content):
+        raise UsageProblem(f"no tul project in {Path.cwd()} or above it to add a report to (tul new never writes "
+                           "into tul's own examples), expected to be run in a project: 'tul init' makes one, "
+                           "'tul init --example ks-t1-2020' with an example in it")
+    folder = _source(project, source)
+    derived, _ = validate_report(folder)
+    loaded = derived.loaded
+    step = plan_step(loaded.report, PeriodKind(kind) if kind else None, period, as_of.date() if as_of else None)
+    slug = slug or _next_slug(folder.name, step.new.step, step.new.year)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", slug):
-        raise click.BadParameter("use lower-case letters, digits and '-', e.g. ks-t2-2020", param_hint="SLUG")
-    content_dir = _content_dir(content)
-    (folder,) = discover_reports(content_dir, (source,))
+        raise click.BadParameter("use lower-case letters, digits and '-', e.g. ks-t2-2020", param_hint="NAME")
     target = folder.parent / slug
     if os.path.lexists(target):
         raise ReportError(f"{target} already exists, expected a new report name")
-    derived, _ = validate_report(folder)
-    loaded = derived.loaded
-    data = successor_data(loaded.report, period, as_of.date() if as_of else None, source=folder.name)  # type: ignore[attr-defined]
-    files = split_report(data, loaded.positions)
+    files = successor_files(loaded, step)
     # All or nothing: the report is made in a hidden folder next to its place and renamed
     # into it only when every file is written and the whole report validates.
     try:
@@ -335,14 +380,19 @@ def new(slug: str, source: str, content: Path | None, period: str | None, as_of:
         raise BuildError(f"{folder.parent}: error: cannot create a report here ({exc.strerror}), "
                          "expected a content folder you may write to") from None
     try:
-        for name, (kind, part) in files.items():
-            schema_ref = "../" * (name.count("/") + 1) + f"schema/{kind}.schema.json"
-            write_atomic(staging / name, dump_yaml(part, schema_ref).encode("utf-8"), root=staging)
+        for name, text in files.items():
+            write_atomic(staging / name, text.encode("utf-8"), root=staging)
+        logo = loaded.report.theme.logo
+        if logo:
+            from render.paths import read_svg
+
+            write_atomic(staging / logo, read_svg(folder, logo), root=staging)
         try:
-            validate_report(staging)
+            made, _ = validate_report(staging)
         except ContentError as exc:
             raise ContentError([Problem(p.file.replace(staging.name, slug), p.line, p.col, p.severity, p.message)
                                 for p in exc.problems]) from None
+        status = report_status(made.loaded)
         if os.path.lexists(target):
             raise ReportError(f"{target} already exists, expected a new report name")
         try:
@@ -352,7 +402,115 @@ def new(slug: str, source: str, content: Path | None, period: str | None, as_of:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    click.echo(f"created {target} for {data['period']} from {folder.name}", err=True)
+    click.echo(f"created {target} for {step.new_label} from {folder.name}: {status.share()}; "
+               f"'tul status {slug}' lists what is left to write", err=True)
+
+
+def _source(project: Project, source: str | None) -> Path:
+    """The report `tul new` starts from: --from, else the report you are in, else the project's only one."""
+    if source is not None:
+        (folder,) = discover_reports(project.content, (source,))
+        return folder
+    if project.report is not None:
+        return project.report
+    folders = discover_reports(project.content)
+    if len(folders) == 1:
+        return folders[0]
+    names = ", ".join(f.name for f in folders) or "none"
+    raise UsageProblem(f"which report should the new one follow? expected --from with one of: {names}")
+
+
+_SLUG_PERIOD = re.compile(r"(?<![a-z0-9])(?:t[123]|vb|vp)-(?:19|20|21)\d\d(?![0-9])")
+
+
+def _next_slug(name: str, step: int, year: int) -> str:
+    """'ks-t1-2020' -> 'ks-t2-2020': the period in a report's folder name moved on."""
+    from render.scaffold import STEP_TOKEN
+
+    if not _SLUG_PERIOD.search(name):
+        raise UsageProblem(f"cannot tell a name for the new report from '{name}', expected a name: "
+                           "tul new NAME (e.g. ks-t2-2020)")
+    return _SLUG_PERIOD.sub(f"{STEP_TOKEN[step]}-{year}", name, count=1)
+
+
+@main.command()
+@click.argument("reports", nargs=-1)
+@content_option
+@click.option("--all", "show_all", is_flag=True, help="List every item left (default: the first 50 of each report).")
+@quiet_option
+@debug_option
+def status(reports: tuple[str, ...], content: Path | None, show_all: bool, quiet: bool) -> None:
+    """List what is left to write in REPORTS, per file and line, and the share done."""
+    from render.load import load_report
+    from render.status import report_status
+
+    out = _Output(quiet, False)
+    errors = 0
+    for folder in _folders(_project(content), reports, out):
+        try:
+            state = report_status(load_report(folder))
+        except ContentError as exc:
+            for problem in exc.problems:
+                out.problem(problem)
+            errors += sum(p.severity == "error" for p in exc.problems)
+            continue
+        except Exception as exc:
+            note_file(exc, folder / "report.yaml")
+            raise
+        reasons = state.reasons
+        shown_reasons = reasons if show_all else reasons[:50]
+        for reason in shown_reasons:
+            click.echo(str(reason))
+        if len(reasons) > len(shown_reasons):
+            click.echo(f"... and {len(reasons) - len(shown_reasons)} more (tul status --all lists them)")
+        draft = " (draft: true)" if state.draft else ""
+        summary = f"all {state.total} items done (100 %)" if not state.left else f"{state.share()}, {len(state.left)} left"
+        click.echo(f"{state.slug}{draft}: {summary}")
+    if errors:
+        raise ReportError(summary_line(errors, 0))
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--example", default=None, help="Start from a copy of one of tul's examples, e.g. ks-t1-2020.")
+@click.option("--kind", type=click.Choice([k.value for k in PeriodKind]), default=None,
+              help="The skeleton's period kind (default: tertial, a Tertialrapport 1).")
+@click.option("--writer", type=click.Choice([w.value for w in Writer]), default=None,
+              help="Who writes it (default: committee, a facknämnd).")
+@click.option("--year", type=click.IntRange(1900, 2200), default=None, help="The report's year (default: this year).")
+@click.option("--report", "slug", default=None, help="The report's folder name (default: e.g. rapport-t1-2026).")
+@debug_option
+def init(folder: Path, example: str | None, kind: str | None, writer: str | None, year: int | None,
+         slug: str | None) -> None:
+    """Make FOLDER (default: here) a project of your own, with a report to start from.
+
+    content/ holds a blank report of the chosen kind (or a copy of an example), with
+    the JSON Schemas for the editor; tul.toml marks the project, so tul finds it from
+    any folder inside. Nothing that is already there is overwritten."""
+    from render.scaffold import create_project, example_files, project_files, skeleton, skeleton_slug
+
+    if example and (kind or writer or year):
+        raise UsageProblem("--example copies a finished report as it is, expected either --example or "
+                           "--kind/--writer/--year for a blank one")
+    around = find_project(folder)
+    if around.root is not None and around.root.absolute() != folder.absolute():
+        raise UsageProblem(f"{folder} is inside the tul project {around.root} already, expected a folder outside it "
+                           "(tul new adds a report to that project)")
+    if example:
+        report_files = example_files(example)
+        slug = slug or example
+    else:
+        period_kind = PeriodKind(kind or PeriodKind.TERTIAL)
+        year = year or dt.date.today().year
+        report_files = {name: text.encode("utf-8")
+                        for name, text in skeleton(period_kind, Writer(writer or Writer.COMMITTEE), year).items()}
+        slug = slug or skeleton_slug(period_kind, year)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", slug):
+        raise click.BadParameter("use lower-case letters, digits and '-', e.g. ks-t1-2026", param_hint="--report")
+    create_project(folder, project_files(slug, report_files))
+    where = "" if folder.absolute() == Path.cwd() else f"cd {folder} && "
+    click.echo(f"created a tul project in {folder.absolute()}: your report is content/{slug}/report.yaml\n"
+               f"next: {where}tul status (what is left to write), tul build (the PDF and HTML in build/)", err=True)
 
 
 @main.command()
@@ -368,12 +526,11 @@ def preview(report: str | None, content: Path | None, host: str, port: int,
     """Serve REPORT's HTML on 127.0.0.1, re-rendered and reloaded on every save."""
     from render.preview import PreviewServer
 
-    folders = discover_reports(_content_dir(content), (report,) if report else ())
-    if not folders:
-        raise ReportError("no report to preview")
+    project = _project(content)
+    folders = _folders(project, (report,) if report else (), _Output(False, False))
     # serve_forever warns when the bind is not loopback (is_loopback).
     try:
-        server = PreviewServer(folders[0], default_assets(template_dirs, style_dirs), host=host, port=port)
+        server = PreviewServer(folders[0], _assets_of(project, template_dirs, style_dirs), host=host, port=port)
     except OSError as exc:
         raise ReportError(f"error: cannot listen on {host}:{port} ({exc.strerror}), expected a free port, e.g. --port 0") from None
     server.serve_forever()

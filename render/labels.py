@@ -95,6 +95,7 @@ SV: dict[str, str] = {
     "deviation": "Avvikelse",
     "activity_table": "Aktiviteter, mål {number}",
     "no_deviation": "Ingen",  # printed in the Avvikelse column: "Avvikelse: Ingen"
+    "not_followed_up": "Ej uppföljd",  # an activity whose deviation is left empty (tul new)
     # financial tables
     "unit": "mnkr",
     "table_operating": "Driftbudget, {unit}",
@@ -296,6 +297,7 @@ EN: dict[str, str] = {
     "deviation": "Deviation",
     "activity_table": "Activities, goal {number}",
     "no_deviation": "None",
+    "not_followed_up": "Not followed up",
     "unit": "SEK m",
     "table_operating": "Operating budget, {unit}",
     "table_investments": "Investments, {unit}",
@@ -457,6 +459,45 @@ _PERIOD: dict[str, dict[PeriodKind, dict[str, str]]] = {
 }
 
 LOCALES: Mapping[str, Mapping[str, str]] = MappingProxyType({"sv": SV, "en": EN})
+
+# Words tul writes into an author's content files rather than into a document, and that the
+# document then shows: the name and title of a period (tul new, tul init), the mark on text
+# carried over from an earlier period and the word of a placeholder (render.draft).
+_AUTHOR_SV = {
+    "period_0": "Verksamhetsåret {year}",
+    "period_1": "Tertial 1 {year}",
+    "period_2": "Tertial 2 {year}",
+    "period_3": "Verksamhetsåret {year}",
+    "title_0": "Verksamhetsplan {year}",
+    "title_1": "Tertialrapport 1 {year}",
+    "title_2": "Tertialrapport 2 med delårsbokslut {year}",
+    "title_3": "Verksamhetsberättelse {year}",
+    "draft": "UTKAST från {period}, granska och ta bort markeringen",
+    "write": "SKRIV",
+}
+_AUTHOR_EN = {
+    "period_0": "Financial year {year}",
+    "period_1": "Tertial 1 {year}",
+    "period_2": "Tertial 2 {year}",
+    "period_3": "Financial year {year}",
+    "title_0": "Operational plan {year}",
+    "title_1": "Tertial report 1 {year}",
+    "title_2": "Tertial report 2 with interim accounts {year}",
+    "title_3": "Annual report {year}",
+    "draft": "DRAFT from {period}, review and remove this mark",
+    "write": "WRITE",
+}
+AUTHOR_WORDS: Mapping[str, Mapping[str, str]] = MappingProxyType({"sv": _AUTHOR_SV, "en": _AUTHOR_EN})
+
+
+def period_name(locale: str, step: int, year: int) -> str:
+    """The period field of a report at `step` (0 plan, 1 and 2 tertials, 3 the year): 'Tertial 2 2020'."""
+    return fill(AUTHOR_WORDS[locale][f"period_{step}"], {"year": year})
+
+
+def period_title(locale: str, step: int, year: int) -> str:
+    """The usual title of a report at `step`: 'Tertialrapport 1 2020', 'Verksamhetsberättelse 2020'."""
+    return fill(AUTHOR_WORDS[locale][f"title_{step}"], {"year": year})
 # BCP 47 tags for <html lang> and the PDF /Lang entry, and Babel locales for numbers.
 LANGUAGE_TAGS = MappingProxyType({"sv": "sv-SE", "en": "en-GB"})
 BABEL_LOCALES = MappingProxyType({"sv": "sv_SE", "en": "en_GB"})

@@ -134,7 +134,10 @@ class Activity(Strict):
     text: NonEmpty = Field(description="What the activity is.")
     start: dt.date = Field(description="Startdatum (YYYY-MM-DD).")
     end: dt.date = Field(description="Slutdatum (YYYY-MM-DD).")
-    deviation: bool = Field(False, description="Avvikelse: the activity deviates from plan.")
+    # Backward compatible: an absent key still means no deviation; a key left empty
+    # ('deviation:', as tul new writes it) means the activity is not yet followed up.
+    deviation: bool | None = Field(
+        False, description="Avvikelse: true if the activity deviates from plan, false if not; empty while not yet followed up.")
     analysis: Markdown | None = Field(None, description="Analys shown under the row.")
 
     @model_validator(mode="after")
@@ -289,6 +292,8 @@ class Report(Strict):
     theme: Theme = Field(default_factory=lambda: Theme())
     front_page: FrontPage | None = None
     table_of_contents: bool = Field(False, description="Print an Innehåll with page numbers after the front page.")
+    draft: bool = Field(False, description="Utkast: the report is not finished, so tul check --strict accepts what is left "
+                                           "to write (tul status lists it).")
     summary: Markdown | None = Field(None, description="Sammanfattande analys: the opening text.")
     indicator_columns: IndicatorColumns | None = Field(
         None, description="Indicator columns of every table; defaults by period kind.")

@@ -1,4 +1,4 @@
-"""Finding reports: the shipped folders, the report folders under a content folder, CI shards.
+"""Finding reports: the project around the working folder, the report folders under a content folder, CI shards.
 
 A report is named by the name of its folder under the content folder, never by a
 path, so that the name can safely become build/<name>/. A wrong name or shard is
@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 
 from render.errors import UsageProblem, shown
@@ -108,3 +110,121 @@ def select_shard(folders: list[Path], shard: str | None) -> list[Path]:
         raise UsageProblem(f"--shard {shard!r}: expected I/N with 1 <= I <= N, e.g. 1/4")
     index, count = int(match[1]), int(match[2])
     return sorted(folders, key=lambda p: p.name)[index - 1 :: count]
+
+
+# -- the author's project --------------------------------------------------------------
+#
+# Like git finding its repository: from the working folder upwards, the first folder
+# that holds the project marker (tul.toml) or a content/ folder with reports is the
+# project. Its content/ holds the reports, its templates/ and styles/ (if there) come
+# before the shipped ones, and its build/ receives the output. A report folder met on
+# the way up (one holding report.yaml) narrows every command to that one report.
+
+MARKER = "tul.toml"
+CONTENT = "content"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the reports are: an author's project, or (root None) the shipped examples."""
+
+    root: Path | None
+    content: Path
+    report: Path | None = None  # the report folder the command was started in, if any
+
+    @property
+    def shipped(self) -> bool:
+        """True when no project was found and the shipped examples stand in."""
+        return self.root is None
+
+    def override(self, name: str) -> Path | None:
+        """The project's own templates/ or styles/ folder, when it has one (and it is not the shipped one)."""
+        if self.root is None:
+            return None
+        folder = self.root / name
+        try:
+            if folder.is_dir() and folder.resolve() != _shipped(name).resolve():
+                return folder
+        except OSError:
+            return None
+        return None
+
+    def output(self, name: str = "build") -> Path:
+        """Where output goes by default: the project's build/ (the working folder's without a project)."""
+        if self.root is None or _same(self.root, Path.cwd()):
+            return Path(name)
+        return self.root / name
+
+
+def _has_reports(content: Path) -> bool:
+    try:
+        return content.is_dir() and any(_has_report(child) for child in content.iterdir())
+    except OSError:
+        return False
+
+
+def find_project(start: Path) -> Project:
+    """The project around `start` (the working folder), found as described above."""
+    here = start.absolute()
+    report: Path | None = None
+    for folder in (here, *here.parents):
+        if report is None and _has_report(folder):
+            report = folder
+        if (folder / MARKER).is_file() or _has_reports(folder / CONTENT):
+            if (folder / MARKER).is_file():
+                _check_marker(folder / MARKER)
+            return Project(folder, report.parent if report is not None else folder / CONTENT, report)
+    if report is not None:  # a report folder outside any project: its parent holds the reports
+        return Project(report.parent.parent, report.parent, report)
+    if _has_reports(here):  # a folder of report folders, not named content/
+        return Project(here.parent, here)
+    return Project(None, default_content_dir())
+
+
+def _check_marker(path: Path) -> None:
+    """tul.toml marks the project; tul reads no settings from it yet, so a setting there is a mistake to show."""
+    try:
+        settings = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise UsageProblem(f"{path}: cannot read it ({exc}), expected a text file of comments") from None
+    if settings:
+        raise UsageProblem(f"{path}: '{shown(next(iter(settings)), 40)}' is not a setting tul knows, expected only "
+                           "comments: tul.toml marks the project folder, and content/, templates/ and styles/ beside it "
+                           "are found by their names")
+
+
+def project_for_content(content: Path) -> Project:
+    """The project of an explicit --content folder: a usage error unless it holds at least one report."""
+    if not content.is_dir():
+        raise UsageProblem(f"the content folder {content} does not exist, "
+                           "expected a folder holding one folder per report (--content DIR)")
+    if not _report_folders(content):
+        raise UsageProblem(f"no report in {content}, expected a folder holding one folder per report, each with a "
+                           f"{REPORT_FILE} (tul init makes a project with one)")
+    # The project whose content/ this is, for its templates/, styles/ and build/; else the folder above.
+    around = find_project(content)
+    root = around.root if around.root is not None and _within(content, around.root) else None
+    return Project(root if root is not None else content.absolute().parent, content)
+
+
+def _same(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        return folder.resolve() in path.resolve().parents
+    except (OSError, RuntimeError):
+        return False
+
+
+def is_shipped(content: Path) -> bool:
+    """True when `content` lies inside tul's own installed package (where nothing may be written)."""
+    try:
+        resolved = content.resolve()
+        return resolved == PACKAGE_DIR or PACKAGE_DIR in resolved.parents
+    except OSError:
+        return False

@@ -355,6 +355,11 @@ def _report(root: Path, spec: _Spec, rng: random.Random, period_kind: str, *, pr
         "table_of_contents": spec.size > 1,
     }
     report = {k: v for k, v in report.items() if v is not None}
+    below = [goal for direction in goals for area in direction.get("area_goals", [])
+             for goal in (area, *area.get("board_goals", []))]
+    if any("assessment" not in goal for goal in below):
+        # A nämnd that has not yet assessed a goal has not finished its report (tul status).
+        report["draft"] = True
     if predecessor:
         report["predecessors"] = [predecessor]
     if spec.size > 1:
@@ -393,6 +398,7 @@ def _money(rng: random.Random, low: float, high: float) -> Decimal:
 
 
 def _economy(rng: random.Random, spec: _Spec, record: ReportRecord, annual: bool, mismatch: bool) -> dict[str, Any] | None:
+    year = YEAR - 1 if annual else YEAR
     compared = "outcome" if annual else "forecast"
     extra = "previous_outcome" if annual else "booked"
     if spec.writer == "company":
@@ -407,8 +413,9 @@ def _economy(rng: random.Random, spec: _Spec, record: ReportRecord, annual: bool
                 {"sum": "Resultat efter finansiella poster"}]
         return {"title": "Ekonomi", "sections": [{"title": "Resultaträkning", "text": _paragraphs(rng, spec.board, 1), "tables": [
             {"id": "resultat", "kind": "result_statement", "plus_sign": True,
-             "columns": [{"key": "budget", "label": f"Budget {YEAR}"}, {"key": extra, "label": "Utfall jan-apr"},
-                         {"key": compared, "label": f"Prognos {YEAR}"},
+             "columns": [{"key": "budget", "label": f"Budget {year}"},
+                         {"key": extra, "label": f"Utfall {year - 1}" if annual else "Utfall jan-apr"},
+                         {"key": compared, "label": f"Utfall {year}" if annual else f"Prognos {year}"},
                          {"key": "deviation", "label": "Avvikelse", "difference": [compared, "budget"]}],
              "rows": rows}]}]}
     table: dict[str, Any] = {"id": "drift", "kind": "operating", "plus_sign": True, "chart": spec.size > 1}

@@ -214,8 +214,9 @@ def run_case(case: Case, workdir: Path) -> tuple[str, str]:
     from render.errors import ContentError, ReportError
     from render.export import export_tables
     from render.html import render_html
-    from render.load import dump_yaml, split_report
-    from render.successor import successor_data
+    from render.roundtrip import successor_files
+    from render.status import report_status
+    from render.successor import plan_step
 
     folder = workdir / "content" / "ks-t1-2020"
     if not folder.exists():
@@ -229,12 +230,11 @@ def run_case(case: Case, workdir: Path) -> tuple[str, str]:
         loaded = derived.loaded
         render_html(derived, default_assets())
         export_tables(derived)
+        report_status(loaded)
         try:
-            data = successor_data(loaded.report)
-        except ReportError:  # a period it cannot move on ('Tertial x') is a plain refusal
+            successor_files(loaded, plan_step(loaded.report))
+        except ReportError:  # a file tul new cannot keep the layout of is a plain refusal
             return "accepted", ""
-        for _, (_, part) in split_report(data, loaded.positions).items():
-            dump_yaml(part)
         return "accepted", ""
     except Exception as exc:
         frame = traceback.extract_tb(exc.__traceback__)[-1]

@@ -8,11 +8,12 @@ from pathlib import Path
 RENDER = Path(__file__).resolve().parent.parent / "render"
 
 # Upstream first. A module may import only modules earlier in this list.
-ORDER = ["errors", "paths", "output", "project", "positions", "values", "period", "labels", "format", "contrast",
-         "tables", "model", "validation", "load", "contribution", "history", "consolidate", "derive", "markup",
-         "templates", "chart", "check", "related", "html", "pdfua", "pdf", "schema", "export", "successor", "build",
-         "preview", "cli", "__main__"]
-OWNERS = {"yaml": "load", "weasyprint": "pdf", "markdown_it": "markup", "jinja2": "templates", "pikepdf": "pdfua"}
+ORDER = ["errors", "paths", "output", "project", "positions", "values", "period", "labels", "draft", "mentions", "format",
+         "contrast", "tables", "model", "validation", "load", "contribution", "history", "consolidate", "derive",
+         "markup", "templates", "chart", "check", "related", "html", "pdfua", "pdf", "schema", "export", "successor",
+         "roundtrip", "status", "scaffold", "build", "preview", "cli", "__main__"]
+OWNERS = {"yaml": "load", "weasyprint": "pdf", "markdown_it": "markup", "jinja2": "templates", "pikepdf": "pdfua",
+          "ruamel": "roundtrip"}
 ALLOWED_EXTRA: set[tuple[str, str]] = set()
 
 

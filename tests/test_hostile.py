@@ -501,7 +501,7 @@ def test_new_keeps_included_files_of_one_name_in_two_folders_apart(tmp_path: Pat
     result = CliRunner().invoke(main, ["new", "ks-t2-2020", "--from", "ks-t1-2020", "--content", str(content_copy.parent)])
     assert result.exit_code == 0, result.output
     new = content_copy.parent / "ks-t2-2020"
-    assert "- a/mal.yaml\n- b/mal.yaml\n" in (new / "report.yaml").read_text(encoding="utf-8")
+    assert "  - a/mal.yaml\n  - b/mal.yaml\n" in (new / "report.yaml").read_text(encoding="utf-8")  # the author's layout
     assert (new / "a" / "mal.yaml").read_text(encoding="utf-8").splitlines()[:2] == [
         "# yaml-language-server: $schema=../../schema/goal.schema.json",
         "title: En modern storstad med möjligheter och valfrihet för alla"]
@@ -513,18 +513,18 @@ def test_new_keeps_included_files_of_one_name_in_two_folders_apart(tmp_path: Pat
 
 
 def test_a_refused_new_leaves_nothing_behind(tmp_path: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from render import load
+    from render import cli
 
-    real = load.dump_yaml
+    real = cli.write_atomic
     calls = []
 
-    def failing_dump(data: object, schema_ref: str | None = None) -> str:
-        calls.append(schema_ref)
+    def failing_write(target: Path, data: bytes, root: Path | None = None) -> None:
+        calls.append(target)
         if len(calls) == 4:
             raise BuildError("disk full (planted by the test)")
-        return real(data, schema_ref)
+        real(target, data, root)
 
-    monkeypatch.setattr(load, "dump_yaml", failing_dump)
+    monkeypatch.setattr(cli, "write_atomic", failing_write)
     before = sorted(p.name for p in content_copy.parent.iterdir())
     result = CliRunner().invoke(main, ["new", "ks-t2-2020", "--from", "ks-t1-2020", "--content", str(content_copy.parent)])
     assert result.exit_code == 1 and "disk full" in result.output
