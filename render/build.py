@@ -17,13 +17,18 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from render import __version__
+from render.cache import CACHE_DIR, ChunkCache
 from render.check import check_report
 from render.errors import BuildError, ContentError, Problem, ReportError
 from render.html import Assets, render_html, with_fonts
 from render.load import REPORT_FILE, LoadedReport, load_report
 from render.templates import describe_template_error
+
+if TYPE_CHECKING:
+    from render.worker import Pool
 
 STAMP_FILE = ".tul-stamp"
 
@@ -104,6 +109,7 @@ class BuildOptions:
     strict: bool = False
     force: bool = False
     assets: Assets = field(default_factory=default_assets)
+    cache: bool = True  # keep chunk layouts in out_dir/.cache (the output is the same either way)
 
 
 @dataclass
@@ -116,6 +122,8 @@ class BuildResult:
     pages: int = 0
     skipped: bool = False  # nothing changed since the last build
     seconds: float = 0.0
+    chunks: int = 0  # parts of the PDF laid out separately
+    laid_out: int = 0  # of which laid out in this build (the others came from the cache)
 
 
 def validate_report(folder: Path, strict: bool = False) -> tuple[LoadedReport, list[Problem]]:
@@ -173,20 +181,31 @@ def _up_to_date(folder: Path, options: BuildOptions, fingerprint: str) -> bool:
     )
 
 
-def build_report(folder: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Build one report's HTML and PDF into out_dir/<slug>/, unless nothing changed."""
+PoolFactory = Callable[[], "Pool"]
+
+
+def build_report(folder: Path, options: BuildOptions, progress: Progress | None = None,
+                 pool: PoolFactory | None = None) -> BuildResult:
+    """Build one report's HTML and PDF into out_dir/<slug>/, unless nothing changed.
+
+    `pool` gives the PDF engine's workers (default: this process)."""
     started = time.perf_counter()
     say = progress or (lambda slug, stage: None)
     fingerprint = input_fingerprint(folder, options)
     if _up_to_date(folder, options, fingerprint):
         return BuildResult(folder.name, [], [], skipped=True, seconds=time.perf_counter() - started)
-    result = _build(folder, options, say)
+    result = _build(folder, options, say, pool)
     write_atomic(options.out_dir / result.slug / STAMP_FILE, (fingerprint + "\n").encode())
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
+def chunk_cache(options: BuildOptions) -> ChunkCache | None:
+    """The output folder's chunk cache, unless the options turn it off."""
+    return ChunkCache(options.out_dir / CACHE_DIR, write_atomic) if options.cache else None
+
+
+def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory | None = None) -> BuildResult:
     say(folder.name, "load")
     loaded, warnings = validate_report(folder, options.strict)
     slug = loaded.slug
@@ -199,13 +218,24 @@ def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
     outputs: list[Path] = []
     pages = 0
     pdf_data: bytes | None = None
+    chunks = laid_out = 0
     if "pdf" in options.formats:
         say(slug, "pdf")
-        from render.pdf import render_pdf  # WeasyPrint loads only when a PDF is wanted
+        from render.pdf import render_pdf  # the PDF engine loads only when a PDF is wanted
+        from render.worker import Pool
 
-        result = render_pdf(with_fonts(html, options.assets, embedded=False), loaded.folder, [*options.assets.style_dirs, *options.assets.template_dirs],
-                            options.pdf_variant)
-        pages = result.pages
+        cache = chunk_cache(options)
+        workers = pool() if pool is not None else Pool(1)
+        try:
+            result = render_pdf(with_fonts(html, options.assets, embedded=False), loaded.folder,
+                                [*options.assets.style_dirs, *options.assets.template_dirs], options.pdf_variant,
+                                workers, cache)
+        finally:
+            if pool is None:
+                workers.close()
+        if cache is not None:
+            cache.remember(slug, result.keys)
+        pages, chunks, laid_out = result.pages, result.chunks, result.laid_out
         engine = [Problem(str(loaded.files[0]), 0, 0, "warning", f"PDF engine: {m}") for m in result.warnings]
         if options.strict and engine:
             raise ContentError([Problem(p.file, 0, 0, "error", p.message) for p in engine])
@@ -219,7 +249,7 @@ def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
     if pdf_data is not None:
         write_atomic(target_dir / f"{slug}.pdf", pdf_data)
         outputs.append(target_dir / f"{slug}.pdf")
-    return BuildResult(slug, outputs, warnings, pages)
+    return BuildResult(slug, outputs, warnings, pages, chunks=chunks, laid_out=laid_out)
 
 
 @dataclass
@@ -232,9 +262,10 @@ class Outcome:
     message: str = ""
 
 
-def _build_one(folder: Path, options: BuildOptions, progress: Progress | None = None) -> Outcome:
+def _build_one(folder: Path, options: BuildOptions, progress: Progress | None = None,
+               pool: PoolFactory | None = None) -> Outcome:
     try:
-        return Outcome(folder, build_report(folder, options, progress))
+        return Outcome(folder, build_report(folder, options, progress, pool))
     except ContentError as exc:
         return Outcome(folder, problems=exc.problems, message=exc.format_message())
     except ReportError as exc:
@@ -242,16 +273,43 @@ def _build_one(folder: Path, options: BuildOptions, progress: Progress | None = 
 
 
 def build_many(folders: list[Path], options: BuildOptions, jobs: int, progress: Progress | None = None) -> Iterator[Outcome]:
-    """Build reports in up to `jobs` processes; yields each outcome as it finishes."""
-    if jobs <= 1 or len(folders) <= 1:
+    """Build reports with up to `jobs` processes; yields each outcome as it finishes.
+
+    With at least as many reports as jobs, each report is built in its own process;
+    with fewer, the reports are built one by one and each PDF's chunks are laid
+    out in `jobs` worker processes. The output is the same either way."""
+    try:
+        if jobs <= 1 or len(folders) < jobs:
+            yield from _build_chunked(folders, options, jobs, progress)
+            return
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(folders)), mp_context=context) as pool:
+            futures = [pool.submit(_build_one, folder, options) for folder in folders]
+            for future in as_completed(futures):
+                yield future.result()
+    finally:
+        cache = chunk_cache(options)
+        if cache is not None and cache.folder.is_dir():
+            cache.prune()
+
+
+def _build_chunked(folders: list[Path], options: BuildOptions, jobs: int,
+                   progress: Progress | None) -> Iterator[Outcome]:
+    from render.worker import Pool
+
+    workers: list[Pool] = []
+
+    def pool() -> Pool:
+        if not workers:  # started by the first report that needs a PDF, while it loads and renders HTML
+            workers.append(Pool(jobs))
+        return workers[0]
+
+    try:
         for folder in folders:
-            yield _build_one(folder, options, progress)
-        return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(folders)), mp_context=context) as pool:
-        futures = [pool.submit(_build_one, folder, options) for folder in folders]
-        for future in as_completed(futures):
-            yield future.result()
+            yield _build_one(folder, options, progress, pool)
+    finally:
+        for each in workers:
+            each.close()
 
 
 def select_shard(folders: list[Path], shard: str | None) -> list[Path]:

@@ -12,6 +12,10 @@ artifact), and this module rebuilds the tree from them: fragments merged,
 repeats, margins and decorations turned into artifacts in the content streams,
 marked-content ids renumbered, /ParentTree and /IDTree written anew.
 
+A report laid out in chunks (render.chunk) is finished chunk by chunk: the
+elements several chunks share (<main>, a part cut in two) keep a /TulShared note
+for render.join, and header-cell /IDs get the chunk's prefix so they stay unique.
+
 Everything is a pure function of the input bytes, so a build stays byte-for-byte
 reproducible: no clock, and an /ID that qpdf derives from the content.
 """
@@ -27,6 +31,7 @@ from pikepdf import Array, Dictionary, Name, Operator, String
 # The notes render.pdf leaves on WeasyPrint's structure elements; none survives finish_pdf.
 NOTE_KEY = "/TulKey"  # int: the HTML element (and pseudo-element) the structure element comes from
 NOTE_ARTIFACT = "/TulArtifact"  # name: /Header, /Footer, /Pagination or /Layout
+NOTE_SHARED = "/TulShared"  # int: an element several chunks share; render.join merges and removes it
 # The artifact property lists written in place of a dropped element's marks.
 _ARTIFACT_PROPERTIES = {
     "/Header": {"/Type": Name.Pagination, "/Subtype": Name.Header},
@@ -102,16 +107,28 @@ def finish_pdf(data: bytes, variant: str, lang: str, title: str) -> bytes:
     if variant == "plain":
         return data
     with pikepdf.open(BytesIO(data)) as pdf:
-        _metadata(pdf, variant, lang, title)
+        finish_metadata(pdf, variant, lang, title)
         if variant == "pdf/ua-1":
-            _accessible(pdf)
+            _accessible(pdf, b"", keep_shared=False)
         out = BytesIO()
         # deterministic_id: qpdf derives /ID from the content instead of the clock.
         pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 
 
-def _metadata(pdf: pikepdf.Pdf, variant: str, lang: str, title: str) -> None:
+def finish_chunk(data: bytes, variant: str, chunk: int) -> bytes:
+    """Rebuild one chunk's structure tree for render.join; metadata is the joined document's business."""
+    if variant != "pdf/ua-1":
+        return data
+    with pikepdf.open(BytesIO(data)) as pdf:
+        _accessible(pdf, f"c{chunk}-".encode(), keep_shared=True)
+        out = BytesIO()
+        # Read once more by render.join only: no object streams, which are slow to write and read.
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    return out.getvalue()
+
+
+def finish_metadata(pdf: pikepdf.Pdf, variant: str, lang: str, title: str) -> None:
     """Language and title wherever a reader looks for them."""
     if lang and not str(pdf.Root.get("/Lang", "")):
         pdf.Root.Lang = String(lang)
@@ -126,7 +143,7 @@ def _metadata(pdf: pikepdf.Pdf, variant: str, lang: str, title: str) -> None:
         pdf.Root.MarkInfo = Dictionary(Marked=True)
 
 
-def _accessible(pdf: pikepdf.Pdf) -> None:
+def _accessible(pdf: pikepdf.Pdf, id_prefix: bytes, keep_shared: bool) -> None:
     """Rebuild the structure tree, the content marks, /ParentTree and /IDTree."""
     root = pdf.Root.get("/StructTreeRoot")
     if root is None:
@@ -137,7 +154,7 @@ def _accessible(pdf: pikepdf.Pdf) -> None:
 
     rebuilder = _Rebuilder(pdf)
     rebuilder.rebuild(document)
-    _retarget_headers(document, rebuilder.aliases)
+    _retarget_headers(document, rebuilder.aliases, id_prefix)
 
     live = document.marked()
     live_set = set(live)
@@ -147,7 +164,7 @@ def _accessible(pdf: pikepdf.Pdf) -> None:
             kinds[marked] = rebuilder.dropped.get(marked) or _artifact_kind(owner)
     renumbered = _rewrite_content(pdf, live_set, kinds)
 
-    parent_tree = _write_back(pdf, root, document, renumbered)
+    parent_tree = _write_back(pdf, root, document, renumbered, keep_shared)
     root.ParentTree = pdf.make_indirect(Dictionary(Nums=parent_tree))
     root.ParentTreeNextKey = len(parent_tree) // 2
     _write_id_tree(pdf, root, document)
@@ -282,16 +299,18 @@ def _header_aliases(repeated: _Node, first: _Node) -> dict[bytes, bytes]:
     return dict(zip(old, new, strict=False))
 
 
-def _retarget_headers(document: _Node, aliases: dict[bytes, bytes]) -> None:
-    """Point data cells' /Headers at header cells that are still in the tree."""
-    if not aliases:
+def _retarget_headers(document: _Node, aliases: dict[bytes, bytes], prefix: bytes) -> None:
+    """Point data cells' /Headers at header cells that are still in the tree; prefix every /ID."""
+    if not aliases and not prefix:
         return
     for node in document.walk():
+        if prefix and "/ID" in node.obj:
+            node.obj.ID = String(prefix + bytes(node.obj.ID))
         attributes = node.obj.get("/A")
         for attribute in (attributes if isinstance(attributes, Array) else [attributes]):
             if isinstance(attribute, Dictionary) and "/Headers" in attribute:
                 attribute.Headers = Array(
-                    [String(aliases.get(bytes(h), bytes(h))) for h in attribute.Headers]
+                    [String(prefix + aliases.get(bytes(h), bytes(h))) for h in attribute.Headers]
                 )
 
 
@@ -331,7 +350,8 @@ def _artifact(kind: str | None) -> pikepdf.ContentStreamInstruction:
     return pikepdf.ContentStreamInstruction([Name.Artifact, Dictionary(properties)], Operator("BDC"))
 
 
-def _write_back(pdf: pikepdf.Pdf, root: pikepdf.Object, document: _Node, renumbered: dict[_Marked, int]) -> Array:
+def _write_back(pdf: pikepdf.Pdf, root: pikepdf.Object, document: _Node, renumbered: dict[_Marked, int],
+                keep_shared: bool) -> Array:
     """Store the tree in the PDF objects; return the new /ParentTree /Nums array."""
     pages = list(pdf.pages)
     by_page: list[dict[int, pikepdf.Object]] = [{} for _ in pages]
@@ -355,7 +375,7 @@ def _write_back(pdf: pikepdf.Pdf, root: pikepdf.Object, document: _Node, renumbe
                 kids.append(kid)
         node.obj.K = kids
         node.obj.P = parent
-        for note in (NOTE_KEY, NOTE_ARTIFACT):
+        for note in (NOTE_KEY, NOTE_ARTIFACT) if keep_shared else (NOTE_KEY, NOTE_ARTIFACT, NOTE_SHARED):
             if note in node.obj:
                 del node.obj[note]
 

@@ -453,12 +453,12 @@ def test_elements_crossing_pages_become_one_element(tmp_path: Path) -> None:
 
 
 def test_finishing_changes_only_the_marks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import render.pdf
+    import render.pdfua
 
     para = " ".join(f"ord{i}" for i in range(300))
     rows = "".join(f"<tr><th scope='row'>rad {i}</th><td>{i}</td></tr>" for i in range(50))
     page = CROSSING.format(para=para, rows=rows, items="<li>punkt</li>")
-    monkeypatch.setattr(render.pdf, "finish_pdf", lambda data, *args: data)
+    monkeypatch.setattr(render.pdfua, "finish_chunk", lambda data, *args: data)
     raw = render_pdf(page, tmp_path, []).data
     monkeypatch.undo()
     finished = render_pdf(page, tmp_path, []).data
