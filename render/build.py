@@ -202,10 +202,26 @@ def build_report(folder: Path, options: BuildOptions, progress: Progress | None 
 
 def chunk_cache(options: BuildOptions) -> ChunkCache | None:
     """The output folder's chunk cache, unless the options turn it off."""
-    return ChunkCache(options.out_dir / CACHE_DIR, write_atomic) if options.cache else None
+    return ChunkCache(options.out_dir / CACHE_DIR, _write_entry) if options.cache else None
+
+
+def _write_entry(target: Path, data: bytes) -> None:
+    """A cache entry: renamed into place like write_atomic, without fsync (a lost entry is only a miss)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise BuildError(f"{target}: error: cannot write the chunk cache ({exc.strerror}), "
+                         "expected a writable output folder (or use --no-cache)") from None
 
 
 def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory | None = None) -> BuildResult:
+    cache = chunk_cache(options)
+    if pool is not None and "pdf" in options.formats and (cache is None or not cache.knows(folder.name)):
+        pool().start()  # nothing cached: the workers load the engine while this process renders the HTML
     say(folder.name, "load")
     loaded, warnings = validate_report(folder, options.strict)
     slug = loaded.slug
@@ -224,7 +240,6 @@ def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory
         from render.pdf import render_pdf  # the PDF engine loads only when a PDF is wanted
         from render.worker import Pool
 
-        cache = chunk_cache(options)
         workers = pool() if pool is not None else Pool(1)
         try:
             result = render_pdf(with_fonts(html, options.assets, embedded=False), loaded.folder,

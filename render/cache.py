@@ -9,6 +9,7 @@ Reading a missing or damaged entry is a miss, never an error.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -32,15 +33,21 @@ class ChunkCache:
         return self.folder / kind / key
 
     def get(self, kind: str, key: str) -> bytes | None:
-        """The entry's bytes, or None."""
+        """The entry's bytes, or None (also when the entry is damaged)."""
         try:
-            return self._path(kind, key).read_bytes()
+            stored = self._path(kind, key).read_bytes()
         except OSError:
             return None
+        digest, _, data = stored.partition(b"\n")
+        return data if digest == hashlib.sha256(data).hexdigest().encode() else None
 
     def put(self, kind: str, key: str, data: bytes) -> None:
-        """Store an entry (atomically: a reader never sees half of it)."""
-        self._write(self._path(kind, key), data)
+        """Store an entry, with its digest so that a damaged one reads as missing."""
+        self._write(self._path(kind, key), hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
+
+    def knows(self, report: str) -> bool:
+        """True when `report` was built with this cache before."""
+        return (self.folder / "manifests" / f"{report}.json").is_file()
 
     def remember(self, report: str, keys: list[str]) -> None:
         """Record the keys `report`'s build used, so that `prune` keeps them."""

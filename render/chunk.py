@@ -30,8 +30,10 @@ SHARED_ATTRIBUTE = "data-tul-shared"  # kept equal to render.engine's (tests hol
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _HIDDEN = ' style="display:none!important"'
 # Skeleton layout: every candidate empty and flat, so only forced breaks make pages.
-_FLAT = ("<style>main,main *{margin:0!important;padding:0!important;border:0!important;height:0!important;"
-         "min-height:0!important;max-height:0!important;overflow:hidden!important}</style>")
+_FLAT = ("<style>main,main *{margin-top:0!important;margin-bottom:0!important;padding-top:0!important;"
+         "padding-bottom:0!important;border-top-width:0!important;border-bottom-width:0!important;"
+         "min-height:0!important}main,main>*{height:auto!important}"
+         "main>*>*{height:0!important;max-height:0!important;overflow:hidden!important}</style>")
 _STUB_RUNNING = "tul-stubs"
 
 
@@ -182,6 +184,7 @@ def carried_state(css: str) -> str | None:
         (r"margin-break\s*:", "margin-break"),
         (r"footnote", "footnotes"),
         (r"position\s*:\s*fixed", "fixed positioning"),
+        (r"box-decoration-break\s*:\s*clone", "box-decoration-break: clone"),
     ]
     for pattern, reason in checks:
         if re.search(pattern, css, flags=re.I):
@@ -319,7 +322,7 @@ def _compose_one(source: Outline, k: int, owner: dict[tuple[int, int | None], in
                 out.append(source.placeholder(element))
             continue
         before = False
-        out.append(_shared(source, main, 0))
+        out.append(_shared(source, main, 0, k == 0, k == last, owned))
         parts = main.children
         if k == 0:
             raw(main.open_end, parts[0].start if parts else main.close_start)
@@ -328,7 +331,7 @@ def _compose_one(source: Outline, k: int, owner: dict[tuple[int, int | None], in
             if all(key == k for key in keys):
                 raw(part.start, part.end)
             elif k in keys:
-                _compose_split(source, part, p, k, owner, out, raw)
+                _compose_split(source, part, p, k, keys, out, owned, raw)
             else:
                 out.append(source.placeholder(part))
             if keys[-1] == k:  # what follows a part (whitespace) goes with its end
@@ -339,16 +342,16 @@ def _compose_one(source: Outline, k: int, owner: dict[tuple[int, int | None], in
     return _chunk(k, "".join(out), source, owned, stub_at)
 
 
-def _compose_split(source: Outline, part: _Element, p: int, k: int, owner: dict[tuple[int, int | None], int],
-                   out: list[str], raw: Callable[[int, int], None]) -> None:
+def _compose_split(source: Outline, part: _Element, p: int, k: int, keys: list[int], out: list[str],
+                   owned: list[tuple[int, int]], raw: Callable[[int, int], None]) -> None:
     """A part cut in two: its start tag in every chunk holding a piece, marked as shared."""
     html = source.html
-    out.append(_shared(source, part, p + 1))
+    out.append(_shared(source, part, p + 1, keys[0] == k, keys[-1] == k, owned))
     children = part.children
-    if owner[(p, None)] == k:
+    if keys[0] == k:
         raw(part.open_end, children[0].start)
     for c, child in enumerate(children):
-        if owner[(p, c)] == k:
+        if keys[c + 1] == k:
             raw(child.start, child.end)
             raw(child.end, children[c + 1].start if c + 1 < len(children) else part.close_start)
         else:
@@ -356,10 +359,32 @@ def _compose_split(source: Outline, part: _Element, p: int, k: int, owner: dict[
     out.append(html[part.close_start : part.end])
 
 
-def _shared(source: Outline, element: _Element, number: int) -> str:
+# A shared element continued from an earlier page, or continued on a later one: as in one
+# layout, its margin, border and padding do not repeat at the break (box-decoration-break: slice).
+_CONTINUED_TOP = "margin-top:0!important;padding-top:0!important;border-top-width:0!important;"
+_CONTINUED_BOTTOM = "margin-bottom:0!important;padding-bottom:0!important;border-bottom-width:0!important;"
+
+
+def _shared(source: Outline, element: _Element, number: int, first: bool, last: bool,
+            owned: list[tuple[int, int]]) -> str:
+    """The start tag of an element several chunks share; its id belongs to the chunk where it starts."""
     tag = source.html[element.start : element.open_end]
+    if first:
+        owned.append((element.start, element.open_end))
+    declarations = ("" if first else _CONTINUED_TOP) + ("" if last else _CONTINUED_BOTTOM)
+    if declarations:
+        tag = _with_style(tag, element.tag, declarations)
     name_end = len(element.tag) + 1
     return f'{tag[:name_end]} {SHARED_ATTRIBUTE}="{number}"{tag[name_end:]}'
+
+
+def _with_style(tag: str, name: str, declarations: str) -> str:
+    """`tag` with `declarations` ahead of its own style attribute's (or in a new one)."""
+    match = re.search(r"\sstyle\s*=\s*([\"'])", tag, flags=re.I)
+    if match:
+        return tag[: match.end()] + declarations + tag[match.end() :]
+    name_end = len(name) + 1
+    return f'{tag[:name_end]} style="{declarations}"{tag[name_end:]}'
 
 
 def _chunk(k: int, html: str, source: Outline, owned: list[tuple[int, int]], stub_at: int) -> Chunk:

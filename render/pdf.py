@@ -123,16 +123,17 @@ class _Build:
     """The state of one report's PDF build."""
 
     def __init__(self, html: str, base_dir: Path, asset_roots: list[Path], variant: str, pool: Pool,
-                 store: ChunkStore) -> None:
+                 store: ChunkStore, chunked: bool) -> None:
         self.base_dir, self.roots, self.variant = base_dir, tuple(asset_roots), variant
-        self.pool, self.store = pool, store
+        self.pool, self.store, self.chunked = pool, store, chunked
         self.laid_out = 0
         self.keys: list[str] = []
+        self.known: dict[str, ChunkFacts] = {}  # facts learnt in this build, by layout key
         self.source = outline(html)
 
     def chunks(self) -> list[Chunk]:
         source = self.source
-        if source.unchunkable:
+        if source.unchunkable or not self.chunked:
             return compose(source, [], [0])
         candidates = units(source)
         plan = skeleton(source)
@@ -153,6 +154,9 @@ class _Build:
         key = _key("layout", self.variant, chunk.index, text)
         job = LayoutJob(key, text, self.base_dir, self.roots, self.variant, chunk.index)
         slot = _Slot(chunk, job, foreign, numbered and bool(foreign))
+        if key in self.known:
+            slot.facts = self.known[key]
+            return slot
         stored = self.store.get("facts", key)
         if stored is not None:
             facts = _facts_from_json(stored)
@@ -171,18 +175,22 @@ class _Build:
                 slot.facts = slot.pending.result()
                 slot.pending = None
                 self.store.put("facts", slot.job.key, _facts_to_json(slot.facts))
+            if slot.facts is not None:
+                self.known[slot.job.key] = slot.facts
             self.keys.append(slot.job.key)
 
 
 def render_pdf(html: str, base_dir: Path, asset_roots: list[Path], variant: str = "pdf/ua-1",
-               pool: Pool | None = None, store: ChunkStore | None = None) -> PdfResult:
-    """Lay out `html` and return the PDF; `base_dir` resolves relative URLs."""
+               pool: Pool | None = None, store: ChunkStore | None = None, chunked: bool = True) -> PdfResult:
+    """Lay out `html` and return the PDF; `base_dir` resolves relative URLs.
+
+    `chunked=False` lays the report out in one piece (for comparison: the text is the same)."""
     if variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r}, expected one of {', '.join(PDF_VARIANTS)}")
     own_pool = pool is None
     pool = pool if pool is not None else Pool(1)
     try:
-        return _render(html, base_dir, asset_roots, variant, pool, store or NoStore())
+        return _render(_Build(html, base_dir, asset_roots, variant, pool, store or NoStore(), chunked))
     finally:
         if own_pool:
             pool.close()
@@ -190,9 +198,8 @@ def render_pdf(html: str, base_dir: Path, asset_roots: list[Path], variant: str 
             pool.release()
 
 
-def _render(html: str, base_dir: Path, asset_roots: list[Path], variant: str, pool: Pool,
-            store: ChunkStore) -> PdfResult:
-    build = _Build(html, base_dir, asset_roots, variant, pool, store)
+def _render(build: _Build) -> PdfResult:
+    pool, store, variant = build.pool, build.store, build.variant
     chunks = build.chunks()
     everywhere = {name: c.index for c in chunks for name in c.anchors}
     numbered = len(chunks) > 1 and uses_target_counter(build.source)
@@ -238,29 +245,31 @@ def _starts(slots: list[_Slot]) -> tuple[list[int], int]:
 
 
 def _settle_numbers(build: _Build, slots: list[_Slot], everywhere: dict[str, int]) -> list[_Slot]:
-    """Lay out the chunks that print other chunks' page numbers until their own length stops moving them."""
+    """Lay out the chunks that print other chunks' page numbers until the numbers stop moving.
+
+    Such a chunk's own length (and its anchors') can move the numbers it prints, so
+    it is laid out again until the numbers it was given are the ones it yields."""
     if not any(s.numbered for s in slots):
         return slots
-    guesses = {s.chunk.index: 1 for s in slots if s.numbered}
+    current = slots
+    used: dict[int, dict[str, int]] = {}
     for _ in range(RENUMBER_ROUNDS):
         pages_before, page = {}, 1
-        for slot in slots:
+        for slot in current:
             pages_before[slot.chunk.index] = page
-            page += guesses[slot.chunk.index] if slot.numbered else slot.facts.pages  # type: ignore[union-attr]
-        places = {name: pages_before[s.chunk.index] + s.facts.anchors[name][0]
-                  for s in slots if not s.numbered and s.facts is not None for name in s.facts.anchors}
-        settled = []
-        for slot in slots:
-            if not slot.numbered:
-                settled.append(slot)
-                continue
-            numbers = {name: places[name] for name in slot.foreign if name in places}
-            renumbered = build.slot(slot.chunk, everywhere, True, with_stubs(slot.chunk, numbers))
-            settled.append(renumbered)
-        build.lay_out([s for s in settled if s.numbered])
-        if all(s.facts is not None and s.facts.pages == guesses[s.chunk.index] for s in settled if s.numbered):
-            return settled
-        guesses = {s.chunk.index: s.facts.pages for s in settled if s.numbered and s.facts is not None}
+            page += slot.facts.pages if slot.facts is not None else 1
+        places: dict[str, int] = {}
+        for slot in current:  # the first chunk defining a name wins, as in the joined document
+            if slot.facts is not None:
+                for name, (local, _, _) in slot.facts.anchors.items():
+                    places.setdefault(name, pages_before[slot.chunk.index] + local)
+        wanted = {s.chunk.index: {n: places[n] for n in s.foreign if n in places} for s in slots if s.numbered}
+        if wanted == used and all(s.facts is not None for s in current):
+            return current
+        used = wanted
+        current = [build.slot(s.chunk, everywhere, True, with_stubs(s.chunk, wanted[s.chunk.index]))
+                   if s.numbered else s for s in slots]
+        build.lay_out([s for s in current if s.numbered])
     raise ValueError("the table of contents keeps changing length as its page numbers change")
 
 

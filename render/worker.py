@@ -135,9 +135,13 @@ class Pool:
     def __init__(self, jobs: int, start_method: str | None = None) -> None:
         self.jobs = max(1, jobs)
         self._workers: list[_Worker] = []
-        if self.jobs > 1:
+        self._start_method = start_method
+
+    def start(self) -> None:
+        """Start the workers now, so they load the engine while this process does other work."""
+        if self.jobs > 1 and not self._workers:
             methods = multiprocessing.get_all_start_methods()
-            method = start_method or ("fork" if "fork" in methods else "spawn")
+            method = self._start_method or ("fork" if "fork" in methods else "spawn")
             context = multiprocessing.get_context(method)
             self._workers = [_Worker(context, n) for n in range(self.jobs)]
             for worker in self._workers:
@@ -146,6 +150,7 @@ class Pool:
     def submit(self, name: str, *args: Any, worker: int | None = None, weight: int = 1) -> tuple[int, Future[Any]]:
         """Run task `name`; on `worker` when given, else on the one with the least work queued
         (`weight` estimates this task's work). Returns (worker, future)."""
+        self.start()
         if not self._workers:
             future: Future[Any] = Future()
             try:
@@ -159,8 +164,7 @@ class Pool:
 
     def release(self) -> None:
         """Every worker forgets the layouts it holds (after a build, done or failed)."""
-        if not self._workers:
-            _HELD.clear()
+        _HELD.clear()
         for worker in self._workers:
             worker.submit("release", (), 0)
 
