@@ -55,33 +55,33 @@ class EngineError(BuildError):
     """WeasyPrint is not the version tul's adapter was written for."""
 
 
-def _expected_internals() -> dict[str, tuple[Any, list[str]]]:
-    """Each private name tul patches, with the parameters it must still take."""
-    return {
-        "weasyprint.pdf.tags._build_box_tree": (
-            getattr(_weasy_tags, "_build_box_tree", None),
-            ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"],
-        ),
-        "weasyprint.layout.make_margin_boxes": (
-            getattr(_weasy_layout, "make_margin_boxes", None), ["context", "page", "state"],
-        ),
-        "weasyprint.layout.page.PageType": (
-            getattr(_weasy_page, "PageType", None), ["side", "blank", "name", "index", "groups"],
-        ),
-        "weasyprint.pdf.add_tags": (
-            getattr(_weasy_pdf, "add_tags", None), ["pdf", "document", "pdf_version", "page_streams"],
-        ),
-        "weasyprint.layout.background.layout_box_backgrounds": (
-            layout_box_backgrounds, ["page", "box", "get_image_from_uri", "layout_children", "style"],
-        ),
-        "weasyprint.anchors.gather_anchors": (
-            gather_anchors, ["box", "anchors", "links", "bookmarks", "forms", "parent_matrix", "parent_form",
-                             "parent_link"],
-        ),
-    }
+# The private names tul patches or calls, as WeasyPrint defines them (kept before patching),
+# with the parameters each must still take.
+_INTERNALS: dict[str, tuple[Any, list[str]]] = {
+    "weasyprint.pdf.tags._build_box_tree": (
+        getattr(_weasy_tags, "_build_box_tree", None),
+        ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"],
+    ),
+    "weasyprint.layout.make_margin_boxes": (
+        getattr(_weasy_layout, "make_margin_boxes", None), ["context", "page", "state"],
+    ),
+    "weasyprint.layout.page.PageType": (
+        getattr(_weasy_page, "PageType", None), ["side", "blank", "name", "index", "groups"],
+    ),
+    "weasyprint.pdf.add_tags": (
+        getattr(_weasy_pdf, "add_tags", None), ["pdf", "document", "pdf_version", "page_streams"],
+    ),
+    "weasyprint.layout.background.layout_box_backgrounds": (
+        layout_box_backgrounds, ["page", "box", "get_image_from_uri", "layout_children", "style"],
+    ),
+    "weasyprint.anchors.gather_anchors": (
+        gather_anchors, ["box", "anchors", "links", "bookmarks", "forms", "parent_matrix", "parent_form",
+                         "parent_link"],
+    ),
+}
 
 
-def check_engine(version: str | None = None) -> None:
+def check_engine(version: str | None = None, internals: dict[str, tuple[Any, list[str]]] | None = None) -> None:
     """Raise EngineError unless WeasyPrint is the version (and shape) this adapter patches."""
     found = weasyprint.__version__ if version is None else version
     advice = f"install the pinned version: pip install 'weasyprint=={ENGINE_VERSION}'"
@@ -90,7 +90,7 @@ def check_engine(version: str | None = None) -> None:
             f"error: tul's PDF engine adapter (render/engine.py) was written for WeasyPrint {ENGINE_VERSION} "
             f"and patches its internals; found WeasyPrint {found}: {advice}"
         )
-    for name, (obj, parameters) in _expected_internals().items():
+    for name, (obj, parameters) in (_INTERNALS if internals is None else internals).items():
         if obj is None:
             raise EngineError(f"error: WeasyPrint {found} has no {name}, which tul's adapter patches: {advice}")
         # A namedtuple's fields, or a function's parameters.

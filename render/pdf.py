@@ -223,9 +223,11 @@ def _render(build: _Build) -> PdfResult:
     for slot, key, pending, ready in futures:
         if ready is None:
             assert pending is not None
-            ready = pending.result()
-            store.put("pdf", key, ready[0])
-            store.put("pdf-facts", key, _facts_to_json(ready[1]))
+            data, facts, relaid = pending.result()
+            build.laid_out += relaid
+            ready = data, facts
+            store.put("pdf", key, data)
+            store.put("pdf-facts", key, _facts_to_json(facts))
         done[slot.chunk.index] = ready
         build.keys.append(key)
     pieces = [Piece(data, facts.anchors, facts.bookmarks) for data, facts in (done[s.chunk.index] for s in slots)]

@@ -67,18 +67,20 @@ def lay_out(job: LayoutJob, hold: bool = True) -> ChunkFacts:
     return _facts(layout)
 
 
-def write(job: LayoutJob, start: int, total: int, foreign: frozenset[str]) -> tuple[bytes, ChunkFacts]:
-    """Number, draw and finish a chunk (laying it out first unless this process holds it)."""
+def write(job: LayoutJob, start: int, total: int, foreign: frozenset[str]) -> tuple[bytes, ChunkFacts, bool]:
+    """Number, draw and finish a chunk, laying it out first unless this process holds it
+    (the flag says whether it had to)."""
     from render.engine import lay_out as engine_lay_out
     from render.pdfua import finish_chunk
 
     layout = _HELD.pop(job.key, None)
+    relaid = layout is None
     if layout is None:
         layout = engine_lay_out(job.html, job.base_dir, list(job.asset_roots), job.variant, first=job.index == 0)
     raw = layout.write(start, total, foreign)
     facts = _facts(layout, foreign)
     del layout
-    return finish_chunk(raw, job.variant, job.index), facts
+    return finish_chunk(raw, job.variant, job.index), facts, relaid
 
 
 def anchor_pages(html: str, base_dir: Path, asset_roots: tuple[Path, ...]) -> dict[str, int]:

@@ -27,20 +27,26 @@ PDF_NAME = "ks-t1-2020.pdf"
 PAINTING = {"f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "Tj", "TJ", "'", '"', "Do", "sh", "INLINE IMAGE"}
 
 
+@pytest.fixture(scope="module", params=["house style", "inriktningsmål on new pages"])
+def built(request: pytest.FixtureRequest) -> Path:
+    """The joined PDF of the default report: in 5 chunks, and in 8 with parts cut in two."""
+    return request.getfixturevalue("built_default" if request.param == "house style" else "built_goal_pages")
+
+
 @pytest.fixture(scope="module")
-def pdf(built_default: Path) -> Iterator[pikepdf.Pdf]:
-    with pikepdf.open(built_default / PDF_NAME) as document:
+def pdf(built: Path) -> Iterator[pikepdf.Pdf]:
+    with pikepdf.open(built / PDF_NAME) as document:
         yield document
 
 
 @pytest.fixture(scope="module")
-def marked_text(built_default: Path) -> list[dict[str, str]]:
-    return _page_text_by_mark(built_default / PDF_NAME)
+def marked_text(built: Path) -> list[dict[str, str]]:
+    return _page_text_by_mark(built / PDF_NAME)
 
 
 @pytest.fixture(scope="module")
-def html(built_default: Path) -> str:
-    return (built_default / "index.html").read_text(encoding="utf-8")
+def html(built: Path) -> str:
+    return (built / "index.html").read_text(encoding="utf-8")
 
 
 # ---------- helpers: the structure tree and the marked content, as plain data ----------
