@@ -255,24 +255,32 @@ def new(slug: str, source: str, content: Path | None, period: str | None, as_of:
 
 
 @main.command()
-@click.argument("report", required=False)
+@click.argument("reports", nargs=-1)
 @content_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind; only loopback is safe.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--templates", "template_dirs", type=click.Path(file_okay=False, exists=True, path_type=Path),
               multiple=True)
 @click.option("--styles", "style_dirs", type=click.Path(file_okay=False, exists=True, path_type=Path), multiple=True)
-def preview(report: str | None, content: Path | None, host: str, port: int,
-            template_dirs: tuple[Path, ...], style_dirs: tuple[Path, ...]) -> None:
-    """Serve REPORT's HTML on 127.0.0.1, re-rendered and reloaded on every save."""
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also serve the PDF, re-made in warm worker processes through OUT/.cache on every save.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Output folder whose chunk cache the PDF preview uses.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for the PDF (default: number of cores).")
+def preview(reports: tuple[str, ...], content: Path | None, host: str, port: int, template_dirs: tuple[Path, ...],
+            style_dirs: tuple[Path, ...], pdf: bool, out_dir: Path, jobs: int | None) -> None:
+    """Serve REPORTS (default: all, with an index) on 127.0.0.1, re-rendered and reloaded on every save."""
     from render.preview import PreviewServer
+    from render.worker import cpu_count
 
-    folders = discover_reports(_content_dir(content), (report,) if report else ())
+    folders = discover_reports(_content_dir(content), reports)
     if not folders:
         raise ReportError("no report to preview")
     # serve_forever warns when the bind is not loopback (is_loopback).
     try:
-        server = PreviewServer(folders[0], default_assets(template_dirs, style_dirs), host=host, port=port)
+        server = PreviewServer(folders, default_assets(template_dirs, style_dirs), host=host, port=port,
+                               out_dir=out_dir if pdf else None, jobs=jobs or cpu_count())
     except OSError as exc:
         raise ReportError(f"error: cannot listen on {host}:{port} ({exc.strerror}), expected a free port, e.g. --port 0") from None
     server.serve_forever()

@@ -138,15 +138,20 @@ class Pool:
         self.jobs = max(1, jobs)
         self._workers: list[_Worker] = []
         self._start_method = start_method
+        self._closed = False
 
     def start(self) -> None:
         """Start the workers now, so they load the engine while this process does other work."""
+        if self._closed:
+            raise BuildError("error: the PDF engine's workers were stopped, expected a running pool")
         if self.jobs > 1 and not self._workers:
             methods = multiprocessing.get_all_start_methods()
             method = self._start_method or ("fork" if "fork" in methods else "spawn")
             context = multiprocessing.get_context(method)
+            # Every process first, then the threads that read their answers: no fork while they run.
             self._workers = [_Worker(context, n) for n in range(self.jobs)]
             for worker in self._workers:
+                worker.listen()
                 worker.submit("warm_up", (), 0)
 
     def submit(self, name: str, *args: Any, worker: int | None = None, weight: int = 1) -> tuple[int, Future[Any]]:
@@ -167,11 +172,14 @@ class Pool:
     def release(self) -> None:
         """Every worker forgets the layouts it holds (after a build, done or failed)."""
         _HELD.clear()
+        if self._closed:
+            return
         for worker in self._workers:
             worker.submit("release", (), 0)
 
     def close(self) -> None:
-        """Stop the workers (they finish the task at hand)."""
+        """Stop the workers (they finish the task at hand); the pool cannot be used again."""
+        self._closed = True
         for worker in self._workers:
             worker.stop()
         self._workers = []
@@ -196,6 +204,9 @@ class _Worker:
         self._futures: list[tuple[Future[Any], int]] = []
         self._lock = threading.Lock()
         self._reader = threading.Thread(target=self._read, name=f"tul-engine-reader-{number}", daemon=True)
+
+    def listen(self) -> None:
+        """Start handing the process's answers to the waiting futures."""
         self._reader.start()
 
     @property
@@ -243,7 +254,8 @@ class _Worker:
             self._process.kill()
             self._process.join()
         self._connection.close()
-        self._reader.join(timeout=5)
+        if self._reader.is_alive():
+            self._reader.join(timeout=5)
 
 
 def cpu_count() -> int:

@@ -10,7 +10,7 @@ RENDER = Path(__file__).resolve().parent.parent / "render"
 # Upstream first. A module may import only modules earlier in this list.
 ORDER = ["errors", "values", "labels", "budget", "model", "load", "markup", "templates", "chart", "check", "html",
          "chunk", "pdfua", "engine", "fontmerge", "join", "worker", "cache", "pdf", "schema", "export", "successor",
-         "build", "preview", "cli", "__main__"]
+         "build", "live", "preview", "cli", "__main__"]
 OWNERS = {"yaml": "load", "weasyprint": "engine", "pydyf": "engine", "markdown_it": "markup", "jinja2": "templates",
           "pikepdf": "pdfua", "fontTools": "fontmerge"}
 # join assembles the chunks' PDFs, pdfua finishes each one's tagging: two reasons to change, one library.
