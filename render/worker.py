@@ -48,6 +48,19 @@ class ChunkFacts:
 
 
 _HELD: dict[str, Any] = {}  # layout key -> render.engine.Layout, in the process that laid it out
+# A worker holds laid-out chunks until their page numbers are known; once it has grown beyond
+# this resident size it lets go of them before the next layout, and those are laid out again
+# when written: memory stays bounded, at the cost of a second layout, in big reports only.
+HOLD_LIMIT_MB = 250
+
+
+def resident_mb() -> float | None:
+    """This process's resident memory in MB (None where /proc is not available)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text(encoding="ascii").split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _facts(layout: Any, foreign: frozenset[str] = frozenset()) -> ChunkFacts:
@@ -61,6 +74,10 @@ def lay_out(job: LayoutJob, hold: bool = True) -> ChunkFacts:
     """Lay out a chunk, keep the layout for `write` when `hold`, and say what it holds."""
     from render.engine import lay_out as engine_lay_out
 
+    size = resident_mb()
+    if size is not None and size > HOLD_LIMIT_MB and _HELD:
+        _HELD.clear()  # those chunks will be laid out again when written
+        gc.collect()
     layout = engine_lay_out(job.html, job.base_dir, list(job.asset_roots), job.variant, first=job.index == 0)
     if hold:
         _HELD[job.key] = layout
@@ -203,6 +220,7 @@ class _Worker:
         child.close()
         self._futures: list[tuple[Future[Any], int]] = []
         self._lock = threading.Lock()
+        self._sending = threading.Lock()
         self._reader = threading.Thread(target=self._read, name=f"tul-engine-reader-{number}", daemon=True)
 
     def listen(self) -> None:
@@ -217,8 +235,11 @@ class _Worker:
 
     def submit(self, name: str, args: tuple[Any, ...], weight: int) -> Future[Any]:
         future: Future[Any] = Future()
-        with self._lock:
-            self._futures.append((future, weight))
+        # Not under _lock while sending: a big task can fill the pipe while the worker waits for
+        # the reader thread (which needs _lock) to take its big answer.
+        with self._sending:
+            with self._lock:
+                self._futures.append((future, weight))
             self._connection.send((name, args))
         return future
 
