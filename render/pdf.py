@@ -32,6 +32,10 @@ from render.worker import ChunkFacts, LayoutJob, Pool
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "plain")
 RENUMBER_ROUNDS = 6  # a table of contents whose length keeps moving page numbers is an error after this
+# Laid-out chunks are held by their workers until numbered, unless the report is this big
+# (in characters of HTML, about 150 pages): then each is laid out again when written, so that a
+# worker never holds more than one chunk and its memory stays bounded whatever the report's length.
+HOLD_LIMIT = 3_000_000
 
 
 class ChunkStore(Protocol):
@@ -130,6 +134,7 @@ class _Build:
         self.keys: list[str] = []
         self.known: dict[str, ChunkFacts] = {}  # facts learnt in this build, by layout key
         self.source = outline(html)
+        self.hold = len(html) < HOLD_LIMIT
 
     def chunks(self) -> list[Chunk]:
         source = self.source
@@ -168,7 +173,8 @@ class _Build:
         """Lay out every slot whose facts are unknown, largest first, and wait for them."""
         for slot in sorted(slots, key=lambda s: -len(s.job.html)):
             if slot.facts is None and slot.pending is None:
-                slot.worker, slot.pending = self.pool.submit("lay_out", slot.job, weight=len(slot.job.html))
+                slot.worker, slot.pending = self.pool.submit("lay_out", slot.job, self.hold,
+                                                             weight=len(slot.job.html))
                 self.laid_out += 1
         for slot in slots:
             if slot.pending is not None:

@@ -70,18 +70,28 @@ def _facts(layout: Any, foreign: frozenset[str] = frozenset()) -> ChunkFacts:
     return ChunkFacts(facts.pages, anchors, bookmarks, facts.warnings, facts.files)
 
 
+def _tidy(drop_held: bool) -> None:
+    """Past HOLD_LIMIT_MB: collect the garbage of earlier chunks (the tuned collector seldom runs a
+    full collection, and a layout's reference cycles wait for one), and maybe let go of held layouts."""
+    size = resident_mb()
+    if size is None or size <= HOLD_LIMIT_MB:
+        return
+    if drop_held:
+        _HELD.clear()  # those chunks will be laid out again when written
+    gc.collect()
+
+
 def lay_out(job: LayoutJob, hold: bool = True) -> ChunkFacts:
     """Lay out a chunk, keep the layout for `write` when `hold`, and say what it holds."""
     from render.engine import lay_out as engine_lay_out
 
-    size = resident_mb()
-    if size is not None and size > HOLD_LIMIT_MB and _HELD:
-        _HELD.clear()  # those chunks will be laid out again when written
-        gc.collect()
+    _tidy(drop_held=True)
     layout = engine_lay_out(job.html, job.base_dir, list(job.asset_roots), job.variant, first=job.index == 0)
+    facts = _facts(layout)
     if hold:
         _HELD[job.key] = layout
-    return _facts(layout)
+    del layout
+    return facts
 
 
 def write(job: LayoutJob, start: int, total: int, foreign: frozenset[str]) -> tuple[bytes, ChunkFacts, bool]:
@@ -93,10 +103,12 @@ def write(job: LayoutJob, start: int, total: int, foreign: frozenset[str]) -> tu
     layout = _HELD.pop(job.key, None)
     relaid = layout is None
     if layout is None:
+        _tidy(drop_held=False)
         layout = engine_lay_out(job.html, job.base_dir, list(job.asset_roots), job.variant, first=job.index == 0)
     raw = layout.write(start, total, foreign)
     facts = _facts(layout, foreign)
     del layout
+    _tidy(drop_held=False)
     return finish_chunk(raw, job.variant, job.index), facts, relaid
 
 
