@@ -123,7 +123,8 @@ class BuildResult:
     skipped: bool = False  # nothing changed since the last build
     seconds: float = 0.0
     chunks: int = 0  # parts of the PDF laid out separately
-    laid_out: int = 0  # of which laid out in this build (the others came from the cache)
+    laid_out: int = 0  # of which laid out anew in this build (the others' layouts were cached)
+    drawn: int = 0  # chunks drawn anew (all of them when the page count changed)
 
 
 def validate_report(folder: Path, strict: bool = False) -> tuple[LoadedReport, list[Problem]]:
@@ -234,7 +235,7 @@ def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory
     outputs: list[Path] = []
     pages = 0
     pdf_data: bytes | None = None
-    chunks = laid_out = 0
+    chunks = laid_out = drawn = 0
     if "pdf" in options.formats:
         say(slug, "pdf")
         from render.pdf import render_pdf  # the PDF engine loads only when a PDF is wanted
@@ -250,7 +251,7 @@ def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory
                 workers.close()
         if cache is not None:
             cache.remember(slug, result.keys)
-        pages, chunks, laid_out = result.pages, result.chunks, result.laid_out
+        pages, chunks, laid_out, drawn = result.pages, result.chunks, result.laid_out, result.drawn
         engine = [Problem(str(loaded.files[0]), 0, 0, "warning", f"PDF engine: {m}") for m in result.warnings]
         if options.strict and engine:
             raise ContentError([Problem(p.file, 0, 0, "error", p.message) for p in engine])
@@ -264,7 +265,7 @@ def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory
     if pdf_data is not None:
         write_atomic(target_dir / f"{slug}.pdf", pdf_data)
         outputs.append(target_dir / f"{slug}.pdf")
-    return BuildResult(slug, outputs, warnings, pages, chunks=chunks, laid_out=laid_out)
+    return BuildResult(slug, outputs, warnings, pages, chunks=chunks, laid_out=laid_out, drawn=drawn)
 
 
 @dataclass

@@ -67,7 +67,8 @@ class PdfResult:
     warnings: list[str]
     pages: int
     chunks: int = 1
-    laid_out: int = 0  # chunk layouts done in this build (0 when everything came from the cache)
+    laid_out: int = 0  # chunks whose layout was new to the cache (0 when nothing changed)
+    drawn: int = 0  # chunks drawn anew (an edit that moves page numbers draws every chunk again)
     keys: list[str] = field(default_factory=list)  # cache keys this build used
 
 
@@ -130,7 +131,7 @@ class _Build:
                  store: ChunkStore, chunked: bool) -> None:
         self.base_dir, self.roots, self.variant = base_dir, tuple(asset_roots), variant
         self.pool, self.store, self.chunked = pool, store, chunked
-        self.laid_out = 0
+        self.laid_out = self.drawn = 0
         self.keys: list[str] = []
         self.known: dict[str, ChunkFacts] = {}  # facts learnt in this build, by layout key
         self.source = outline(html)
@@ -229,8 +230,8 @@ def _render(build: _Build) -> PdfResult:
     for slot, key, pending, ready in futures:
         if ready is None:
             assert pending is not None
-            data, facts, relaid = pending.result()
-            build.laid_out += relaid
+            data, facts, _ = pending.result()
+            build.drawn += 1
             ready = data, facts
             store.put("pdf", key, data)
             store.put("pdf-facts", key, _facts_to_json(facts))
@@ -240,7 +241,7 @@ def _render(build: _Build) -> PdfResult:
     warnings = list(dict.fromkeys(w for _, facts in (done[s.chunk.index] for s in slots) for w in facts.warnings))
     lang, title = _lang_and_title(build.source.html)
     data = join(pieces, variant, lang, title, _cached_merger(store, build.keys))
-    return PdfResult(data, warnings, total, len(slots), build.laid_out, build.keys)
+    return PdfResult(data, warnings, total, len(slots), build.laid_out, build.drawn, build.keys)
 
 
 def _starts(slots: list[_Slot]) -> tuple[list[int], int]:

@@ -259,7 +259,7 @@ class _Worker:
         while True:
             try:
                 kind, value = self._connection.recv()
-            except (EOFError, OSError):
+            except (EOFError, OSError, TypeError):  # TypeError: the connection was closed meanwhile
                 break
             with self._lock:
                 future, _ = self._futures.pop(0)
@@ -286,9 +286,9 @@ class _Worker:
         if self._process.is_alive():
             self._process.kill()
             self._process.join()
-        self._connection.close()
-        if self._reader.is_alive():
+        if self._reader.is_alive():  # the process has ended: the reader sees the end of the pipe
             self._reader.join(timeout=5)
+        self._connection.close()
 
 
 def cpu_count() -> int:

@@ -139,7 +139,8 @@ def test_an_edit_lays_out_only_its_chunk(content_copy: Path, tmp_path: Path, two
     assert OLD_WORD in text
     target.write_text(text.replace(OLD_WORD, OLD_WORD.replace("troligt", "sannolikt")), encoding="utf-8")
     (edited,) = list(build_many([content_copy], options, jobs=2))
-    assert edited.result is not None and edited.result.laid_out == 1 and edited.result.chunks == 5
+    assert edited.result is not None and edited.result.chunks == 5
+    assert (edited.result.laid_out, edited.result.drawn) == (1, 1)
     # The goal chunk's old entries made way for its new ones; the others were kept.
     after = cache_files(out)
     assert len(after) == len(before) and 0 < len(after - before) < len(after) // 2
@@ -158,9 +159,9 @@ def test_an_edit_that_adds_pages_renumbers_every_chunk(content_copy: Path, tmp_p
     target.write_text(text.replace(OLD_WORD, longer), encoding="utf-8")
     edited = build(content_copy, out, two_workers)
     assert edited.pages > first.pages
-    # The goal chunk and the contents (its numbers moved) laid out again, and every other
-    # chunk drawn again with the new total (each page prints "Sid N (M)"), which lays it out.
-    assert edited.laid_out == 5
+    # The goal chunk and the contents (its numbers moved) laid out anew, and every chunk
+    # drawn again with the new total (each page prints "Sid N (M)").
+    assert (edited.laid_out, edited.drawn) == (2, 5)
     fresh = build(content_copy, tmp_path / "fresh", two_workers, cache=False)
     data = (out / edited.slug / PDF_NAME).read_bytes()
     assert data == (tmp_path / "fresh" / fresh.slug / PDF_NAME).read_bytes()
@@ -183,5 +184,5 @@ def test_the_cache_stays_in_the_output_folder_and_a_damaged_entry_is_a_miss(
     for entry in entries:
         entry.write_bytes(entry.read_bytes()[:100])
     again = build(content_copy, out, two_workers, force=True)
-    assert again.laid_out == 5  # the finished chunks were unreadable: drawn again
+    assert (again.laid_out, again.drawn) == (0, 5)  # the finished chunks were unreadable: drawn again
     assert (out / again.slug / PDF_NAME).read_bytes() == (built_default / PDF_NAME).read_bytes()
