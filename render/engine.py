@@ -261,6 +261,15 @@ def _tagging_with_fixed_references(pdf: Any, *args: Any) -> Any:
         pdf.__class__ = original
 
 
+class _OwnAltCheck(logging.Filter):
+    """tul judges figures' text alternatives itself (_Notes: alt, SVG title and desc, aria-label,
+    aria-hidden); WeasyPrint's own check knows only alt and calls a decorative icon an error."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != 'Image "%s" has no required alt description'
+
+
+logging.getLogger("weasyprint").addFilter(_OwnAltCheck())
 _weasy_tags._build_box_tree = _noting_build_box_tree
 _weasy_layout.make_margin_boxes = _deferring_make_margin_boxes
 _weasy_page.PageType = _offset_page_type

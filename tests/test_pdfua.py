@@ -152,7 +152,7 @@ class _TagCounter(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.counts[tag] += 1
-        if tag == "svg":
+        if tag in ("svg", "img"):  # drawings: decorative (aria-hidden) or figures
             if dict(attrs).get("aria-hidden") == "true":
                 self.hidden_svgs += 1
             else:
