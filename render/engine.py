@@ -49,6 +49,7 @@ from render.pdfua import NOTE_ARTIFACT, NOTE_KEY, NOTE_SHARED
 ENGINE_VERSION = "70.0"  # the WeasyPrint release whose internals this module was written against
 SHARED_ATTRIBUTE = "data-tul-shared"  # an element that several chunks share (render.chunk writes it)
 PDF_SCALE = 0.75  # PDF points per CSS pixel, as WeasyPrint writes them
+UNCOMPRESSED = True  # render.pdfua and render.join compress once, at the end
 
 
 class EngineError(BuildError):
@@ -354,7 +355,7 @@ class Layout:
                 if name not in known:
                     first[name] = (0, 0, 0, 0)
         tagged = self._variant == "pdf/ua-1"
-        options: dict[str, object] = {"pdf_tags": tagged, "attachments": []}
+        options: dict[str, object] = {"pdf_tags": tagged, "attachments": [], "uncompressed_pdf": UNCOMPRESSED}
         if self._variant != "plain":
             options["pdf_variant"] = self._variant
         with _capture(self.warnings):
