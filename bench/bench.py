@@ -211,7 +211,7 @@ def bench_jobs(tul: list[str], setup: Setup, runs: int) -> tuple[Series, Series]
     for i in range(runs):  # interleaved, so that drift in the machine's speed hits both alike
         for jobs, series in ((1, serial), (2, parallel)):
             out = setup.tmp / f"jobs{jobs}-{i}"
-            elapsed, _ = run([*tul, "build", "--content", str(content), "--out", str(out), "--jobs", str(jobs)],
+            elapsed, _ = run([*tul, "build", "--content", str(content), "--out", str(out), "--jobs", str(jobs), "--no-cache"],
                              f"tul build --jobs {jobs}")
             shutil.rmtree(out, ignore_errors=True)
             series.times.append(elapsed)

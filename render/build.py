@@ -236,6 +236,9 @@ def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory
     pages = 0
     pdf_data: bytes | None = None
     chunks = laid_out = drawn = 0
+    # The model is rendered: let it go before the PDF (a big report's model is tens of MB).
+    source_file, content_folder = str(loaded.files[0]), loaded.folder
+    del loaded
     if "pdf" in options.formats:
         say(slug, "pdf")
         from render.pdf import render_pdf  # the PDF engine loads only when a PDF is wanted
@@ -243,7 +246,7 @@ def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory
 
         workers = pool() if pool is not None else Pool(1)
         try:
-            result = render_pdf(with_fonts(html, options.assets, embedded=False), loaded.folder,
+            result = render_pdf(with_fonts(html, options.assets, embedded=False), content_folder,
                                 [*options.assets.style_dirs, *options.assets.template_dirs], options.pdf_variant,
                                 workers, cache)
         finally:
@@ -252,7 +255,7 @@ def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory
         if cache is not None:
             cache.remember(slug, result.keys)
         pages, chunks, laid_out, drawn = result.pages, result.chunks, result.laid_out, result.drawn
-        engine = [Problem(str(loaded.files[0]), 0, 0, "warning", f"PDF engine: {m}") for m in result.warnings]
+        engine = [Problem(source_file, 0, 0, "warning", f"PDF engine: {m}") for m in result.warnings]
         if options.strict and engine:
             raise ContentError([Problem(p.file, 0, 0, "error", p.message) for p in engine])
         warnings.extend(engine)

@@ -367,16 +367,6 @@ class Layout:
         assert data is not None
         return bytes(data)
 
-    @property
-    def lang(self) -> str:
-        """The document's language tag (<html lang>)."""
-        return str(self._document.metadata.lang or "")
-
-    @property
-    def title(self) -> str:
-        """The document's <title>."""
-        return str(self._document.metadata.title or "")
-
 
 class _capture:
     """Hands everything WeasyPrint logs meanwhile to `messages`."""

@@ -15,12 +15,15 @@ workers, with or without the cache.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import unescape
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
@@ -240,8 +243,13 @@ def _render(build: _Build) -> PdfResult:
     pieces = [Piece(data, facts.anchors, facts.bookmarks) for data, facts in (done[s.chunk.index] for s in slots)]
     warnings = list(dict.fromkeys(w for _, facts in (done[s.chunk.index] for s in slots) for w in facts.warnings))
     lang, title = _lang_and_title(build.source.html)
+    # What the join no longer needs goes first: for a big report the join is the peak of this process.
+    count = len(slots)
+    del futures, done, slots, chunks
+    build.source = outline("")
+    gc.collect()
     data = join(pieces, variant, lang, title, _cached_merger(store, build.keys))
-    return PdfResult(data, warnings, total, len(slots), build.laid_out, build.drawn, build.keys)
+    return PdfResult(data, warnings, total, count, build.laid_out, build.drawn, build.keys)
 
 
 def _starts(slots: list[_Slot]) -> tuple[list[int], int]:
@@ -298,9 +306,6 @@ def _cached_merger(store: ChunkStore, keys: list[str]) -> Callable[[list[bytes]]
 
 def _lang_and_title(html: str) -> tuple[str, str]:
     """<html lang> and <title>, as WeasyPrint reads them, for the joined document's metadata."""
-    import re
-    from html import unescape
-
     lang = re.search(r"<html\b[^>]*\blang=\"([^\"]*)\"", html)
     title = re.search(r"<title>(.*?)</title>", html, re.S)
     return (unescape(lang.group(1)) if lang else "",
