@@ -25,6 +25,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,7 +40,6 @@ from measure import (  # noqa: E402
     find_chromium,
     others_since,
     print_machine,
-    repeat,
     require_file,
     run,
     run_with_peak,
@@ -63,12 +63,11 @@ TARGET_PEAK_MB = 400.0
 
 
 class Setup:
-    """The benchmark's private copies: content to edit, the goal-per-page style, the HTML to print."""
+    """The benchmark's private copies: content (one per editor), the goal-per-page style, the HTML to print."""
 
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
-        self.content = tmp / "content"
-        shutil.copytree(ROOT / "content" / REPORT, self.content / REPORT)
+        self.content = self.copy("content")  # never edited: cold, warm and no-op builds
         self.report = self.content / REPORT
         self.goal_styles = tmp / "goal-page-styles"
         self.goal_styles.mkdir()
@@ -77,11 +76,16 @@ class Setup:
         self.html = tmp / "tul-pdf.html"
         self._edits = 0
 
-    def edit(self) -> str:
-        """Change one word in one goal, to a word never used before; return it."""
+    def copy(self, name: str) -> Path:
+        """A private content folder holding the default report."""
+        shutil.copytree(ROOT / "content" / REPORT, self.tmp / name / REPORT)
+        return self.tmp / name
+
+    def edit(self, content: Path) -> str:
+        """Change one word in one goal of `content`, to a word never used before; return it."""
         self._edits += 1
         word = f"troligt{self._edits}x"
-        target = self.report / EDIT_FILE
+        target = content / REPORT / EDIT_FILE
         text = target.read_text(encoding="utf-8")
         text, count = re.subn(r"\btroligt\w*", word, text, count=1)
         if count != 1:
@@ -90,8 +94,8 @@ class Setup:
         return word
 
 
-def tul_build(tul: list[str], setup: Setup, out: Path, *extra: str) -> list[str]:
-    return [*tul, "build", "--content", str(setup.content), "--out", str(out), *extra]
+def tul_build(tul: list[str], content: Path, out: Path, *extra: str) -> list[str]:
+    return [*tul, "build", "--content", str(content), "--out", str(out), *extra]
 
 
 def write_pdf_html(setup: Setup) -> None:
@@ -105,100 +109,119 @@ def write_pdf_html(setup: Setup) -> None:
     require_file(setup.html, "HTML for WeasyPrint and Chromium")
 
 
+Probe = tuple[str, Callable[[int], float], str]  # name, one timed run, note
+
+
+def interleave(probes: list[Probe], runs: int) -> list[Series]:
+    """Run every probe once per round, `runs` rounds: load on the machine hits all of them alike."""
+    series = [Series(name, note=note) for name, _, note in probes]
+    start = cpu_sample()
+    for i in range(runs):
+        for (_, once, _), each in zip(probes, series, strict=True):
+            each.times.append(once(i))
+        print(f"  round {i + 1} of {runs}: " + ", ".join(f"{t.times[-1]:.2f}" for t in series), flush=True)
+    others = others_since(start)
+    for each in series:
+        each.others = others
+    return series
+
+
 # -- tul ---------------------------------------------------------------------------------
 
 
-def bench_cold(tul: list[str], setup: Setup, runs: int, jobs: int, styles: tuple[str, ...] = (),
-               label: str = "") -> tuple[Series, list[bytes]]:
-    pdfs: list[bytes] = []
-
+def probe_cold(tul: list[str], setup: Setup, jobs: int, pdfs: list[bytes], styles: tuple[str, ...] = (),
+               label: str = "") -> Probe:
     def once(i: int) -> float:
         out = setup.tmp / f"cold-{jobs}-{i}-{len(styles)}"
-        elapsed, _ = run(tul_build(tul, setup, out, "--jobs", str(jobs), *styles), "tul cold build")
+        elapsed, _ = run(tul_build(tul, setup.content, out, "--jobs", str(jobs), *styles), "tul cold build")
         pdf = out / REPORT / f"{REPORT}.pdf"
         require_file(pdf, "tul cold build")
-        pdfs.append(pdf.read_bytes())
+        if not styles:
+            pdfs.append(pdf.read_bytes())
         shutil.rmtree(out, ignore_errors=True)
         return elapsed
 
-    name = f"tul cold, --jobs {jobs}{label} (empty output folder)"
-    return repeat(name, runs, once), pdfs
+    return f"tul cold, --jobs {jobs}{label}", once, "empty output folder"
 
 
-def bench_warm_and_noop(tul: list[str], setup: Setup, runs: int) -> tuple[Series, Series, list[str], bytes]:
+def probe_warm_and_noop(tul: list[str], setup: Setup, rewrote: list[str], pdfs: list[bytes]) -> list[Probe]:
     out = setup.tmp / "base"
-    run(tul_build(tul, setup, out), "base build")
-    warm = repeat("tul warm: --force, every chunk from the cache", runs,
-                  lambda i: run(tul_build(tul, setup, out, "--force"), "tul warm build")[0],
-                  note="the PDF is joined again")
-    data = (out / REPORT / f"{REPORT}.pdf").read_bytes()
-    rewrote: list[str] = []
+    run(tul_build(tul, setup.content, out), "base build")
+
+    def warm(i: int) -> float:
+        elapsed, _ = run(tul_build(tul, setup.content, out, "--force"), "tul warm build")
+        pdfs.append((out / REPORT / f"{REPORT}.pdf").read_bytes())
+        return elapsed
 
     def noop(i: int) -> float:
         before = snapshot(out)
-        elapsed, result = run(tul_build(tul, setup, out), "tul no-op build")
-        changed = sorted(k for k in before.keys() | snapshot(out).keys() if before.get(k) != snapshot(out).get(k))
-        rewrote.extend(f"run {i + 1}: {name}" for name in changed)
+        elapsed, result = run(tul_build(tul, setup.content, out), "tul no-op build")
+        after = snapshot(out)
+        rewrote.extend(f"run {i + 1}: {k}" for k in sorted(before.keys() | after.keys()) if before.get(k) != after.get(k))
         if "up to date" not in result.stderr + result.stdout:
             rewrote.append(f"run {i + 1}: tul did not report 'up to date'")
         return elapsed
 
-    return warm, repeat("tul no-op (nothing changed)", runs, noop), rewrote, data
+    return [("tul warm: --force, every chunk from the cache", warm, "the PDF is joined again"),
+            ("tul no-op (nothing changed)", noop, "")]
 
 
-def bench_edit_fresh(tul: list[str], setup: Setup, runs: int, styles: tuple[str, ...] = (),
-                     label: str = "") -> Series:
+def probe_edit_fresh(tul: list[str], setup: Setup, styles: tuple[str, ...] = (), label: str = "") -> Probe:
+    content = setup.copy(f"edit-fresh-{len(styles)}")
     out = setup.tmp / f"edit-{len(styles)}"
-    run(tul_build(tul, setup, out, *styles), "base build for edits")
+    run(tul_build(tul, content, out, *styles), "base build for edits")
 
     def once(i: int) -> float:
-        setup.edit()
-        elapsed, result = run(tul_build(tul, setup, out, *styles), "tul build after an edit")
+        setup.edit(content)
+        elapsed, result = run(tul_build(tul, content, out, *styles), "tul build after an edit")
         if "(1 laid out)" not in result.stderr:
             raise MeasureError(f"an edit laid out more than its chunk: {result.stderr.strip()}")
         require_file(out / REPORT / f"{REPORT}.pdf", "tul build after an edit")
         return elapsed
 
-    return repeat(f"edit one word -> PDF, fresh process{label}", runs, once, note="cache in the output folder")
+    return f"edit one word -> PDF, fresh process{label}", once, "cache in the output folder"
 
 
-def bench_edit_preview(setup: Setup, runs: int, styles: tuple[Path, ...] = (), label: str = "") -> Series:
-    """In this process: a warm preview (workers, cache); from saving a file to the new PDF served."""
-    from render.build import default_assets
-    from render.preview import PreviewServer
+class PreviewProbe:
+    """A warm preview (workers, cache) of a private content copy; times saving a file -> new PDF served."""
 
-    assets = default_assets(style_dirs=styles)
-    server = PreviewServer(setup.report, assets, port=0, watch_dirs=[setup.report],
-                           out_dir=setup.tmp / f"preview-{len(styles)}", jobs=os.cpu_count() or 1)
-    server.start()
-    report = server.first
-    try:
-        def pdf_version() -> int:
-            return report.snapshot.pdf_version
+    def __init__(self, setup: Setup, styles: tuple[Path, ...], label: str) -> None:
+        from render.build import default_assets
+        from render.preview import PreviewServer
 
-        def wait_for(version: int, what: str) -> None:
-            deadline = time.monotonic() + 300
-            while pdf_version() < version:
-                if time.monotonic() > deadline:
-                    raise MeasureError(f"preview: no PDF after {what}")
-                server.wait_for_change((report.snapshot.version, pdf_version()), report, 1.0)
+        self.setup = setup
+        self.content = setup.copy(f"preview-{len(styles)}")
+        self.server = PreviewServer(self.content / REPORT, default_assets(style_dirs=styles), port=0,
+                                    watch_dirs=[self.content / REPORT], out_dir=setup.tmp / f"preview-{len(styles)}",
+                                    jobs=os.cpu_count() or 1)
+        self.server.start()
+        self.report = self.server.first
+        self.name = f"edit one word -> PDF, in the preview{label}"
+        self._wait_for(1, "start-up")
 
-        wait_for(1, "start-up")
+    def _wait_for(self, version: int, what: str) -> None:
+        deadline = time.monotonic() + 300
+        while self.report.snapshot.pdf_version < version:
+            if time.monotonic() > deadline:
+                raise MeasureError(f"preview: no PDF after {what}")
+            snapshot = self.report.snapshot
+            self.server.wait_for_change((snapshot.version, snapshot.pdf_version), self.report, 1.0)
 
-        def once(i: int) -> float:
-            before = pdf_version()
-            started = time.perf_counter()
-            setup.edit()
-            wait_for(before + 1, "an edit")
-            elapsed = time.perf_counter() - started
-            if report.pdf_laid_out != 1:
-                raise MeasureError(f"preview: an edit laid out {report.pdf_laid_out} chunks")
-            return elapsed
+    def once(self, i: int) -> float:
+        before = self.report.snapshot.pdf_version
+        started = time.perf_counter()
+        self.setup.edit(self.content)
+        self._wait_for(before + 1, "an edit")
+        elapsed = time.perf_counter() - started
+        if self.report.pdf_laid_out != 1:
+            raise MeasureError(f"preview: an edit laid out {self.report.pdf_laid_out} chunks")
+        return elapsed
 
-        return repeat(f"edit one word -> PDF, in the preview{label}", runs, once,
-                      note="save to served; watcher included")
-    finally:
-        server.stop()
+    def probe(self) -> Probe:
+        return self.name, self.once, "save to served; watcher included"
+
+    def stop(self) -> None:
+        self.server.stop()
 
 
 def bench_jobs(tul: list[str], setup: Setup, runs: int) -> tuple[Series, Series]:
@@ -230,7 +253,7 @@ WEASYPRINT_CODE = (
 )
 
 
-def bench_weasyprint(setup: Setup, runs: int) -> Series:
+def probe_weasyprint(setup: Setup) -> Probe:
     base_url = setup.report.resolve().as_uri() + "/"
 
     def once(i: int) -> float:
@@ -241,10 +264,10 @@ def bench_weasyprint(setup: Setup, runs: int) -> Series:
         pdf.unlink()
         return elapsed
 
-    return repeat("plain WeasyPrint on the same HTML (python -c)", runs, once, note="untagged, one process")
+    return "plain WeasyPrint on the same HTML (python -c)", once, "untagged, one process"
 
 
-def bench_chromium(chromium: str, setup: Setup, runs: int) -> Series:
+def probe_chromium(chromium: str, setup: Setup) -> Probe:
     def once(i: int) -> float:
         pdf = setup.tmp / f"chromium-{i}.pdf"
         profile = setup.tmp / f"chromium-profile-{i}"
@@ -257,7 +280,7 @@ def bench_chromium(chromium: str, setup: Setup, runs: int) -> Series:
         shutil.rmtree(profile, ignore_errors=True)
         return elapsed
 
-    return repeat("headless Chromium --print-to-pdf, same HTML", runs, once, note="fresh --user-data-dir per run")
+    return "headless Chromium --print-to-pdf, same HTML", once, "fresh --user-data-dir per run"
 
 
 # -- memory and the big report -------------------------------------------------------------------
@@ -265,7 +288,7 @@ def bench_chromium(chromium: str, setup: Setup, runs: int) -> Series:
 
 def bench_peak(tul: list[str], setup: Setup, styles: tuple[str, ...] = ()) -> float:
     out = setup.tmp / f"peak-{len(styles)}"
-    _, peak, _ = run_with_peak(tul_build(tul, setup, out, *styles), "peak memory of a cold build")
+    _, peak, _ = run_with_peak(tul_build(tul, setup.content, out, *styles), "peak memory of a cold build")
     shutil.rmtree(out, ignore_errors=True)
     return peak
 
@@ -325,22 +348,30 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="tul-bench-") as tmp_name:
             setup = Setup(Path(tmp_name))
             goal = ("--styles", str(setup.goal_styles))
-            print("Measuring", flush=True)
+            print("Measuring (every series interleaved round by round)", flush=True)
             write_pdf_html(setup)
-            run(tul_build(tul, setup, setup.tmp / "warm-up"), "warm-up build")  # compiles .pyc, fills the page cache
-            chrome = bench_chromium(chromium, setup, runs)
-            weasy = bench_weasyprint(setup, runs)
-            cold2, pdfs2 = bench_cold(tul, setup, runs, 2)
-            cold1, pdfs1 = bench_cold(tul, setup, runs, 1)
-            warm, noop, rewrote, warm_pdf = bench_warm_and_noop(tul, setup, runs)
+            run(tul_build(tul, setup.content, setup.tmp / "warm-up"), "warm-up build")  # .pyc, page cache
+            pdfs: list[bytes] = []
+            rewrote: list[str] = []
+            previews = [PreviewProbe(setup, (), ""),
+                        PreviewProbe(setup, (setup.goal_styles,), ", inriktningsmål on new pages")]
+            try:
+                probes = [
+                    probe_chromium(chromium, setup), probe_weasyprint(setup),
+                    probe_cold(tul, setup, 2, pdfs), probe_cold(tul, setup, 1, pdfs),
+                    *probe_warm_and_noop(tul, setup, rewrote, pdfs),
+                    probe_edit_fresh(tul, setup), previews[0].probe(),
+                    probe_cold(tul, setup, 2, pdfs, goal, ", inriktningsmål on new pages"),
+                    probe_edit_fresh(tul, setup, goal, ", inriktningsmål on new pages"), previews[1].probe(),
+                ]
+                (chrome, weasy, cold2, cold1, warm, noop, edit_fresh, edit_preview, goal_cold, goal_edit,
+                 goal_preview) = interleave(probes, runs)
+            finally:
+                for preview in previews:
+                    preview.stop()
             nocache_out = setup.tmp / "no-cache"
-            run(tul_build(tul, setup, nocache_out, "--no-cache"), "tul --no-cache")
-            nocache_pdf = (nocache_out / REPORT / f"{REPORT}.pdf").read_bytes()
-            edit_fresh = bench_edit_fresh(tul, setup, runs)
-            edit_preview = bench_edit_preview(setup, runs)
-            goal_cold, _ = bench_cold(tul, setup, runs, 2, goal, ", inriktningsmål on new pages")
-            goal_edit = bench_edit_fresh(tul, setup, runs, goal, ", inriktningsmål on new pages")
-            goal_preview = bench_edit_preview(setup, runs, (setup.goal_styles,), ", inriktningsmål on new pages")
+            run(tul_build(tul, setup.content, nocache_out, "--no-cache"), "tul --no-cache")
+            pdfs.append((nocache_out / REPORT / f"{REPORT}.pdf").read_bytes())
             serial, parallel = bench_jobs(tul, setup, max(1, runs // 2 + 1))
             peak = bench_peak(tul, setup)
             print(f"  {'peak memory per process, cold build':<52} n=1  {peak:7.1f} MB", flush=True)
@@ -356,11 +387,10 @@ def main() -> int:
     rows = [chrome, weasy, cold2, cold1, warm, noop, edit_fresh, edit_preview, goal_cold, goal_edit, goal_preview,
             serial, parallel]
     print_results(rows, chrome)
-    same = {digest(p) for p in [*pdfs1, *pdfs2, warm_pdf, nocache_pdf]}
+    same = {digest(p) for p in pdfs}
     print()
-    print(f"Byte identity: {len(pdfs1)} cold PDFs with --jobs 1, {len(pdfs2)} with --jobs 2, one from the cache, "
-          f"one with --no-cache: {'all identical' if len(same) == 1 else f'{len(same)} different'} "
-          f"(sha256 {', '.join(sorted(same))})")
+    print(f"Byte identity: {len(pdfs)} PDFs (cold with --jobs 1 and 2, from the cache, with --no-cache): "
+          f"{'all identical' if len(same) == 1 else f'{len(same)} different'} (sha256 {', '.join(sorted(same))})")
     if big:
         print()
         print(f"The generated {BIG_ACTIVITIES}-activity report (bench/bigreport.py), one cold build each, --format pdf")

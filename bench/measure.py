@@ -114,6 +114,25 @@ def snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
     return out
 
 
+def _live_descendants_cpu(pid: int) -> float:
+    """CPU seconds of the running descendants of `pid` (the preview's worker processes, say)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                    for c in (task / "children").read_text(encoding="ascii").split()]
+    except (OSError, ValueError):
+        return 0.0
+    for child in children:
+        try:
+            fields = Path(f"/proc/{child}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        except (OSError, ValueError, IndexError):
+            continue
+        total += _live_descendants_cpu(child)
+    return total
+
+
 def cpu_sample() -> tuple[float, float, float] | None:
     """(wall clock, CPU seconds busy on the whole machine, CPU seconds of this benchmark and its children)."""
     try:
@@ -124,7 +143,7 @@ def cpu_sample() -> tuple[float, float, float] | None:
     busy = (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
     ours = sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
-    return time.perf_counter(), busy, ours
+    return time.perf_counter(), busy, ours + _live_descendants_cpu(os.getpid())
 
 
 def others_since(start: tuple[float, float, float] | None) -> float | None:
