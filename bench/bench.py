@@ -166,6 +166,19 @@ def probe_warm_and_noop(tul: list[str], setup: Setup, rewrote: list[str], pdfs: 
             ("tul no-op (nothing changed)", noop, "")]
 
 
+def probe_html(tul: list[str], setup: Setup) -> Probe:
+    def once(i: int) -> float:
+        out = setup.tmp / f"html-{i}"
+        elapsed, _ = run(tul_build(tul, setup.content, out, "--format", "html"), "tul HTML only")
+        require_file(out / REPORT / "index.html", "tul HTML only")
+        if (out / REPORT / f"{REPORT}.pdf").exists():
+            raise MeasureError("tul --format html wrote a PDF")
+        shutil.rmtree(out, ignore_errors=True)
+        return elapsed
+
+    return "tul HTML only (--format html)", once, "empty output folder"
+
+
 def probe_edit_fresh(tul: list[str], setup: Setup, styles: tuple[str, ...] = (), label: str = "") -> Probe:
     content = setup.copy(f"edit-fresh-{len(styles)}")
     out = setup.tmp / f"edit-{len(styles)}"
@@ -359,13 +372,13 @@ def main() -> int:
                 probes = [
                     probe_chromium(chromium, setup), probe_weasyprint(setup),
                     probe_cold(tul, setup, 2, pdfs), probe_cold(tul, setup, 1, pdfs),
-                    *probe_warm_and_noop(tul, setup, rewrote, pdfs),
+                    *probe_warm_and_noop(tul, setup, rewrote, pdfs), probe_html(tul, setup),
                     probe_edit_fresh(tul, setup), previews[0].probe(),
                     probe_cold(tul, setup, 2, pdfs, goal, ", inriktningsmål on new pages"),
                     probe_edit_fresh(tul, setup, goal, ", inriktningsmål on new pages"), previews[1].probe(),
                 ]
-                (chrome, weasy, cold2, cold1, warm, noop, edit_fresh, edit_preview, goal_cold, goal_edit,
-                 goal_preview) = interleave(probes, runs)
+                (chrome, weasy, cold2, cold1, warm, noop, html_only, edit_fresh, edit_preview, goal_cold,
+                 goal_edit, goal_preview) = interleave(probes, runs)
             finally:
                 for preview in previews:
                     preview.stop()
@@ -384,8 +397,8 @@ def main() -> int:
         print(f"\nbench: error: could not measure: {exc}", file=sys.stderr)
         return 1
 
-    rows = [chrome, weasy, cold2, cold1, warm, noop, edit_fresh, edit_preview, goal_cold, goal_edit, goal_preview,
-            serial, parallel]
+    rows = [chrome, weasy, cold2, cold1, warm, noop, html_only, edit_fresh, edit_preview, goal_cold, goal_edit,
+            goal_preview, serial, parallel]
     print_results(rows, chrome)
     same = {digest(p) for p in pdfs}
     print()
