@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: build test lint fuzz bench profile clean system-deps
+.PHONY: build test lint fuzz bench bench-quick profile clean system-deps
 
 # One line per step, and pip's own line per package: a first set-up takes a few minutes
 # (WeasyPrint, pikepdf, pydantic… into .venv), later runs nothing until pyproject.toml changes.
@@ -52,8 +52,12 @@ lint: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python tests/fuzz.py --cases 10000
 
+# Side by side with plain WeasyPrint and Chromium; bench-quick leaves out the 10 000-activity report.
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench.py
+
+bench-quick: $(STAMP) system-deps
+	$(BIN)/python bench/bench.py --quick
 
 profile: $(STAMP)
 	$(BIN)/python bench/stages.py

@@ -1,8 +1,9 @@
 """Where the time of one default-report build goes (`make profile`; named stages.py so it does not shadow the stdlib profile module).
 
-Runs one warm-up build and then one profiled build in this process, and prints
-the cumulative time of each pipeline stage, including WeasyPrint's own phases,
-so that the floor set by the PDF engine is visible next to tul's own work.
+Runs one warm-up build and then one profiled build in this process (--jobs 1, no
+cache: every chunk laid out here), and prints the cumulative time of each
+pipeline stage, including WeasyPrint's own phases, so that the floor set by the
+PDF engine is visible next to tul's own work.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from render.build import BuildOptions, build_report  # noqa: E402
+from render.worker import tune_gc  # noqa: E402
 
 REPORT = ROOT / "content" / "ks-t1-2020"
 
@@ -26,10 +28,12 @@ REPORT = ROOT / "content" / "ks-t1-2020"
 STAGES = [
     ("tul: load + validate + check", "render/build.py", "validate_report"),
     ("tul: HTML (Jinja, Markdown, chart)", "render/html.py", "render_html"),
+    ("tul: cutting into chunks (skeleton layout)", "render/pdf.py", "chunks"),
     ("WeasyPrint: parse HTML + CSS cascade", "weasyprint/css/__init__.py", "get_all_computed_styles"),
     ("WeasyPrint: layout (line breaking, tables, pages)", "weasyprint/layout/__init__.py", "layout_document"),
     ("WeasyPrint: draw pages + write PDF (tags, fonts)", "weasyprint/document.py", "write_pdf"),
-    ("tul: PDF/UA finishing (pikepdf)", "render/pdfua.py", "finish_pdf"),
+    ("tul: PDF/UA finishing per chunk (pikepdf)", "render/pdfua.py", "finish_chunk"),
+    ("tul: joining the chunks (pikepdf, fontTools)", "render/join.py", "join"),
     ("tul: atomic writes", "render/build.py", "write_atomic"),
 ]
 
@@ -45,13 +49,14 @@ def _cumulative(stats: pstats.Stats, suffix: str, name: str) -> float:
 def main() -> int:
     """Print the stage table; the profiler inflates times, so shares matter more than seconds."""
     started = time.perf_counter()
+    tune_gc()  # as `tul` does
     imports = subprocess.run(
         [sys.executable, "-c", "import time;t=time.perf_counter();import render.cli, render.pdf, weasyprint, pikepdf;"
          "print(time.perf_counter()-t)"],
         capture_output=True, text=True, check=True, cwd=ROOT,
     )
     with tempfile.TemporaryDirectory() as out:
-        options = BuildOptions(out_dir=Path(out), force=True)
+        options = BuildOptions(out_dir=Path(out), force=True, cache=False)
         build_report(REPORT, options)  # warm-up: fontconfig, WeasyPrint's UA stylesheet
         plain = time.perf_counter()
         build_report(REPORT, options)

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from render import __version__
+from render.cache import CACHE_DIR, ChunkCache
 from render.check import check_report
 from render.derive import Derived, derive_report
 from render.errors import BuildError, ContentError, Problem, ReportError
@@ -33,6 +37,9 @@ from render.templates import describe_template_error
 
 # write_atomic (render.output), discover_reports, select_shard and default_content_dir
 # (render.project) live in their own modules and stay importable from here.
+
+if TYPE_CHECKING:
+    from render.worker import Pool
 
 STAMP_FILE = ".tul-stamp"
 
@@ -58,6 +65,7 @@ class BuildOptions:
     force: bool = False
     assets: Assets = field(default_factory=default_assets)
     from_build: tuple[Path, ...] = ()  # earlier builds' output folders to read named reports' data from (CI)
+    cache: bool = True  # keep chunk layouts in out_dir/.cache (the output is the same either way)
 
 
 @dataclass
@@ -70,6 +78,9 @@ class BuildResult:
     pages: int = 0
     skipped: bool = False  # nothing changed since the last build
     seconds: float = 0.0
+    chunks: int = 0  # parts of the PDF laid out separately
+    laid_out: int = 0  # of which laid out anew in this build (the others' layouts were cached)
+    drawn: int = 0  # chunks drawn anew (all of them when the page count changed)
 
 
 def validate_report(folder: Path, strict: bool = False, sources: Sources | None = None) -> tuple[Derived, list[Problem]]:
@@ -135,20 +146,47 @@ def _up_to_date(folder: Path, options: BuildOptions, fingerprint: str) -> bool:
     )
 
 
-def build_report(folder: Path, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Build one report's HTML and PDF into out_dir/<slug>/, unless nothing changed."""
+PoolFactory = Callable[[], "Pool"]
+
+
+def build_report(folder: Path, options: BuildOptions, progress: Progress | None = None,
+                 pool: PoolFactory | None = None) -> BuildResult:
+    """Build one report's HTML and PDF into out_dir/<slug>/, unless nothing changed.
+
+    `pool` gives the PDF engine's workers (default: this process)."""
     started = time.perf_counter()
     say = progress or (lambda slug, stage: None)
     fingerprint = input_fingerprint(folder, options)
     if _up_to_date(folder, options, fingerprint):
         return BuildResult(folder.name, [], [], skipped=True, seconds=time.perf_counter() - started)
-    result = _build(folder, options, say)
-    write_atomic(options.out_dir / result.slug / STAMP_FILE, (fingerprint + "\n").encode())
+    result = _build(folder, options, say, pool)
+    write_atomic(options.out_dir / result.slug / STAMP_FILE, (fingerprint + "\n").encode(), root=options.out_dir)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
+def chunk_cache(options: BuildOptions) -> ChunkCache | None:
+    """The output folder's chunk cache, unless the options turn it off."""
+    return ChunkCache(options.out_dir / CACHE_DIR, _write_entry) if options.cache else None
+
+
+def _write_entry(target: Path, data: bytes) -> None:
+    """A cache entry: renamed into place like write_atomic, without fsync (a lost entry is only a miss)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise BuildError(f"{target}: error: cannot write the chunk cache ({exc.strerror}), "
+                         "expected a writable output folder (or use --no-cache)") from None
+
+
+def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory | None = None) -> BuildResult:
+    cache = chunk_cache(options)
+    if pool is not None and "pdf" in options.formats and (cache is None or not cache.knows(folder.name)):
+        pool().start()  # nothing cached: the workers load the engine while this process renders the HTML
     say(folder.name, "load")
     derived, warnings = validate_report(folder, options.strict, related_sources(options))
     loaded = derived.loaded
@@ -162,14 +200,29 @@ def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
     outputs: list[Path] = []
     pages = 0
     pdf_data: bytes | None = None
+    chunks = laid_out = drawn = 0
+    # What later builds read of this report (render.related), taken now: then the model is let go
+    # before the PDF is laid out (a big report's model is tens of MB).
+    data = report_data(derived)
+    source_file, content_folder = str(loaded.files[0]), loaded.folder
+    del loaded, derived
     if "pdf" in options.formats:
         say(slug, "pdf")
-        from render.pdf import render_pdf  # WeasyPrint loads only when a PDF is wanted
+        from render.pdf import render_pdf  # the PDF engine loads only when a PDF is wanted
+        from render.worker import Pool
 
-        result = render_pdf(with_fonts(html, options.assets, embedded=False), loaded.folder, [*options.assets.style_dirs, *options.assets.template_dirs],
-                            options.pdf_variant)
-        pages = result.pages
-        engine = [Problem(str(loaded.files[0]), 0, 0, "warning", f"PDF engine: {m}") for m in result.warnings]
+        workers = pool() if pool is not None else Pool(1)
+        try:
+            result = render_pdf(with_fonts(html, options.assets, embedded=False), content_folder,
+                                [*options.assets.style_dirs, *options.assets.template_dirs], options.pdf_variant,
+                                workers, cache)
+        finally:
+            if pool is None:
+                workers.close()
+        if cache is not None:
+            cache.remember(slug, result.keys)
+        pages, chunks, laid_out, drawn = result.pages, result.chunks, result.laid_out, result.drawn
+        engine = [Problem(source_file, 0, 0, "warning", f"PDF engine: {m}") for m in result.warnings]
         if options.strict and engine:
             raise ContentError([Problem(p.file, 0, 0, "error", p.message) for p in engine])
         warnings.extend(engine)
@@ -177,13 +230,13 @@ def _build(folder: Path, options: BuildOptions, say: Progress) -> BuildResult:
     say(slug, "write")
     # Everything is rendered: only now touch the output folder.
     if "html" in options.formats:
-        write_atomic(target_dir / "index.html", with_fonts(html, options.assets).encode("utf-8"))
+        write_atomic(target_dir / "index.html", with_fonts(html, options.assets).encode("utf-8"), root=options.out_dir)
         outputs.append(target_dir / "index.html")
     if pdf_data is not None:
-        write_atomic(target_dir / f"{slug}.pdf", pdf_data)
+        write_atomic(target_dir / f"{slug}.pdf", pdf_data, root=options.out_dir)
         outputs.append(target_dir / f"{slug}.pdf")
-    write_atomic(target_dir / DATA_FILE, report_data(derived))  # what later builds read of it (render.related)
-    return BuildResult(slug, outputs, warnings, pages)
+    write_atomic(target_dir / DATA_FILE, data, root=options.out_dir)
+    return BuildResult(slug, outputs, warnings, pages, chunks=chunks, laid_out=laid_out, drawn=drawn)
 
 
 def related_sources(options: BuildOptions) -> Sources:
@@ -202,9 +255,10 @@ class Outcome:
     message: str = ""
 
 
-def _build_one(folder: Path, options: BuildOptions, progress: Progress | None = None) -> Outcome:
+def _build_one(folder: Path, options: BuildOptions, progress: Progress | None = None,
+               pool: PoolFactory | None = None) -> Outcome:
     try:
-        return Outcome(folder, build_report(folder, options, progress))
+        return Outcome(folder, build_report(folder, options, progress, pool))
     except ContentError as exc:
         return Outcome(folder, problems=exc.problems, message=exc.format_message())
     except ReportError as exc:
@@ -212,16 +266,43 @@ def _build_one(folder: Path, options: BuildOptions, progress: Progress | None = 
 
 
 def build_many(folders: list[Path], options: BuildOptions, jobs: int, progress: Progress | None = None) -> Iterator[Outcome]:
-    """Build reports in up to `jobs` processes; yields each outcome as it finishes."""
-    if jobs <= 1 or len(folders) <= 1:
+    """Build reports with up to `jobs` processes; yields each outcome as it finishes.
+
+    With at least as many reports as jobs, each report is built in its own process;
+    with fewer, the reports are built one by one and each PDF's chunks are laid
+    out in `jobs` worker processes. The output is the same either way."""
+    try:
+        if jobs <= 1 or len(folders) < jobs:
+            yield from _build_chunked(folders, options, jobs, progress)
+            return
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(folders)), mp_context=context) as pool:
+            futures = [pool.submit(_build_one, folder, options) for folder in folders]
+            for future in as_completed(futures):
+                yield future.result()
+    finally:
+        cache = chunk_cache(options)
+        if cache is not None and cache.folder.is_dir():
+            cache.prune()
+
+
+def _build_chunked(folders: list[Path], options: BuildOptions, jobs: int,
+                   progress: Progress | None) -> Iterator[Outcome]:
+    from render.worker import Pool
+
+    workers: list[Pool] = []
+
+    def pool() -> Pool:
+        if not workers:  # started by the first report that needs a PDF, while it loads and renders HTML
+            workers.append(Pool(jobs))
+        return workers[0]
+
+    try:
         for folder in folders:
-            yield _build_one(folder, options, progress)
-        return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(folders)), mp_context=context) as pool:
-        futures = [pool.submit(_build_one, folder, options) for folder in folders]
-        for future in as_completed(futures):
-            yield future.result()
+            yield _build_one(folder, options, progress, pool)
+    finally:
+        for each in workers:
+            each.close()
 
 
 def _template_message(exc: Exception) -> str:

@@ -1,178 +1,312 @@
-"""HTML -> PDF bytes. The only module that imports weasyprint.
+"""HTML -> PDF bytes: the report cut into chunks, laid out in parallel, numbered, finished and joined.
 
-WeasyPrint gets a URL fetcher that serves data: URLs and files inside the allowed
-asset folders only: no network, nothing outside, no attachments. Everything
-WeasyPrint logs is captured and handed back as warnings instead of being lost.
-For PDF/UA, WeasyPrint's structure-tree builder leaves notes on each structure
-element (which HTML element it came from, whether it is an artifact) that
-render.pdfua uses to finish the document, and then removes.
+1. render.chunk cuts the HTML where the print style starts a new page.
+2. Each chunk is laid out (render.worker, in `--jobs` processes) without page
+   numbers; a chunk whose layout is cached under its key is not laid out again.
+3. The chunks' page counts give every chunk its first page and the total; a
+   chunk that prints other chunks' page numbers (the table of contents) is laid
+   out once those are known, again if its own length moved them.
+4. Each chunk is numbered, drawn and finished (cached under its numbers too),
+   and render.join makes one PDF of them.
+
+The output depends only on the HTML and its assets: the same for any number of
+workers, with or without the cache.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextvars import ContextVar
+import gc
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from functools import lru_cache
+from html import unescape
+from importlib import metadata
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import Any, Protocol
 
-import pydyf  # WeasyPrint's own PDF writer: its objects are what the notes are made of
-import weasyprint
-from weasyprint.formatting_structure.boxes import MarginBox
-from weasyprint.layout.absolute import AbsolutePlaceholder
-from weasyprint.pdf import tags as _weasy_tags
-from weasyprint.urls import URLFetcher
-
-from render.pdfua import NOTE_ARTIFACT, NOTE_KEY, finish_pdf
+from render.chunk import Chunk, compose, cuts, outline, skeleton, units, uses_target_counter, with_stubs
+from render.fontmerge import merge_truetype
+from render.join import Piece, join
+from render.worker import ChunkFacts, LayoutJob, Pool
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "plain")
+RENUMBER_ROUNDS = 6  # a table of contents whose length keeps moving page numbers is an error after this
+# Laid-out chunks are held by their workers until numbered, unless the report is this big
+# (in characters of HTML, about 150 pages): then each is laid out again when written, so that a
+# worker never holds more than one chunk and its memory stays bounded whatever the report's length.
+HOLD_LIMIT = 3_000_000
 
 
-class _AssetFetcher(URLFetcher):
-    """Serves data: URLs and files under `roots`; refuses everything else."""
+class ChunkStore(Protocol):
+    """Where chunk facts and PDFs are kept between builds (render.cache), or not at all."""
 
-    def __init__(self, roots: list[Path]) -> None:
-        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
-        self._roots = [root.resolve() for root in roots]
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The bytes stored under (kind, key), if any."""
 
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> weasyprint.urls.URLFetcherResponse:
-        parts = urlsplit(url)
-        if parts.scheme == "file":
-            path = Path(unquote(parts.path)).resolve()
-            if not any(path == root or root in path.parents for root in self._roots):
-                raise ValueError(f"refused to read {path}: outside the report's asset folders")
-        elif parts.scheme != "data":
-            raise ValueError(f"refused to fetch {url}: only files inside the report's asset folders are used")
-        return super().fetch(url, headers)
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        """Store `data` under (kind, key)."""
 
 
-class _Collector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+class NoStore:
+    """Keeps nothing: every build lays out every chunk."""
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+    def get(self, kind: str, key: str) -> bytes | None:
+        """Nothing is stored."""
+        return None
 
-
-_SVG = "{http://www.w3.org/2000/svg}"
-
-
-@dataclass
-class _Notes:
-    """Per-render state of the notes: element keys in first-seen order, open margin boxes, ancestors."""
-
-    keys: dict[tuple[int, str], int] = field(default_factory=dict)
-    margins: list[str] = field(default_factory=list)
-    ancestors: list[Any] = field(default_factory=list)  # HTML elements of the boxes being tagged
-
-    def note(self, element: Any, box: Any) -> None:
-        source = box.element
-        if source is not None:
-            # id() is stable while WeasyPrint holds the tree; the int written is first-seen order.
-            element[NOTE_KEY[1:]] = self.keys.setdefault((id(source), box.element_tag), len(self.keys))
-            if self._hidden(source, element["S"]):
-                element[NOTE_ARTIFACT[1:]] = "/Layout"
-            if element["S"] == "/Figure" and NOTE_ARTIFACT[1:] not in element:
-                alt = self._alternative(source)
-                if alt:
-                    element["Alt"] = pydyf.String(alt)
-                else:
-                    logging.getLogger("weasyprint").warning("image or SVG without a text alternative in the PDF")
-            if box.link_annotation is not None:
-                text = " ".join("".join(source.itertext()).split())
-                if text:  # WeasyPrint puts the target there; a reader needs the link's words
-                    box.link_annotation["Contents"] = pydyf.String(text)
-        if getattr(box, "is_leader", False):  # the dots of leader('.') in a table of contents
-            element[NOTE_ARTIFACT[1:]] = "/Layout"
-        if self.margins:
-            element[NOTE_ARTIFACT[1:]] = self.margins[-1]
-
-    def _alternative(self, source: Any) -> str:
-        """A figure's words: <title> and <desc> (WeasyPrint takes the title only), alt, aria-label."""
-        if source.tag == _SVG + "svg":
-            parts = [source.find(_SVG + "title"), source.find(_SVG + "desc")]
-            texts = [" ".join("".join(part.itertext()).split()) for part in parts if part is not None]
-        else:
-            texts = [source.get("alt", "").strip()]
-        texts = [text for text in texts if text]
-        if not texts:  # an aria-label on the image, or on a <div role="img"> around it (a logo)
-            labels = [e.get("aria-label", "").strip() for e in (source, *reversed(self.ancestors))
-                      if e is not None and (e is source or e.get("role") == "img")]
-            texts = [label for label in labels if label][:1]
-        return " ".join(text if text.endswith((".", "!", "?", ":")) else text + "." for text in texts)
-
-    def _hidden(self, source: Any, tag: str) -> bool:
-        """aria-hidden here or above; role=presentation only makes an image decorative."""
-        if any(e is not None and e.get("aria-hidden") == "true" for e in (source, *self.ancestors)):
-            return True
-        return tag == "/Figure" and source.get("role") in ("presentation", "none")
-
-
-_NOTES: ContextVar[_Notes | None] = ContextVar("tul_pdf_notes", default=None)
-_BUILD_BOX_TREE = _weasy_tags._build_box_tree
-
-
-def _noting_build_box_tree(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
-    """WeasyPrint 70's structure builder (recursive through this module global), noting each element."""
-    notes = _NOTES.get()
-    if notes is None:
-        yield from _BUILD_BOX_TREE(box, parent, *args)
-        return
-    source = box._box if isinstance(box, AbsolutePlaceholder) else box
-    margin = isinstance(source, MarginBox)
-    if margin:
-        place = source.at_keyword.lstrip("@").split("-")[0]
-        notes.margins.append({"top": "/Header", "bottom": "/Footer"}.get(place, "/Pagination"))
-    notes.ancestors.append(source.element)
-    try:
-        for element in _BUILD_BOX_TREE(box, parent, *args):
-            notes.note(element, source)
-            yield element
-    finally:
-        notes.ancestors.pop()
-        if margin:
-            notes.margins.pop()
-
-
-_weasy_tags._build_box_tree = _noting_build_box_tree
+    def put(self, kind: str, key: str, data: bytes) -> None:
+        """Forgets `data`."""
 
 
 @dataclass(frozen=True)
 class PdfResult:
-    """The PDF's bytes and what WeasyPrint warned about while making them."""
+    """The PDF's bytes, what WeasyPrint warned about while making them, and how they were made."""
 
     data: bytes
     warnings: list[str]
     pages: int
+    chunks: int = 1
+    laid_out: int = 0  # chunks whose layout was new to the cache (0 when nothing changed)
+    drawn: int = 0  # chunks drawn anew (an edit that moves page numbers draws every chunk again)
+    keys: list[str] = field(default_factory=list)  # cache keys this build used
 
 
-def render_pdf(html: str, base_dir: Path, asset_roots: list[Path], variant: str = "pdf/ua-1") -> PdfResult:
-    """Lay out `html` and return the PDF; `base_dir` resolves relative URLs."""
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """tul's own code and the versions of the libraries that shape the PDF: part of every cache key."""
+    digest = hashlib.sha256()
+    for dist in ("weasyprint", "pydyf", "pikepdf", "fonttools", "tinycss2", "cssselect2", "tinyhtml5"):
+        try:
+            digest.update(f"{dist}={metadata.version(dist)};".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{dist}=none;".encode())
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _key(*parts: object) -> str:
+    digest = hashlib.sha256(engine_fingerprint().encode())
+    for part in parts:
+        digest.update(b"\0" + (part if isinstance(part, bytes) else str(part).encode()))
+    return digest.hexdigest()
+
+
+def _files_current(files: dict[str, str]) -> bool:
+    try:
+        return all(hashlib.sha256(Path(p).read_bytes()).hexdigest() == sha for p, sha in files.items())
+    except OSError:
+        return False
+
+
+def _facts_to_json(facts: ChunkFacts) -> bytes:
+    return json.dumps({"pages": facts.pages, "anchors": facts.anchors, "bookmarks": facts.bookmarks,
+                       "warnings": facts.warnings, "files": facts.files}, sort_keys=True).encode()
+
+
+def _facts_from_json(data: bytes) -> ChunkFacts:
+    raw = json.loads(data)
+    return ChunkFacts(raw["pages"], {k: tuple(v) for k, v in raw["anchors"].items()},
+                      [tuple(b) for b in raw["bookmarks"]], raw["warnings"], raw["files"])
+
+
+@dataclass
+class _Slot:
+    """One chunk of this build and what is known of it so far."""
+
+    chunk: Chunk
+    job: LayoutJob
+    foreign: frozenset[str]  # anchors it links to that other chunks define
+    numbered: bool  # its layout depends on other chunks' page numbers
+    facts: ChunkFacts | None = None
+    worker: int | None = None  # where its layout is held
+    pending: Future[Any] | None = None
+
+
+class _Build:
+    """The state of one report's PDF build."""
+
+    def __init__(self, html: str, base_dir: Path, asset_roots: list[Path], variant: str, pool: Pool,
+                 store: ChunkStore, chunked: bool) -> None:
+        self.base_dir, self.roots, self.variant = base_dir, tuple(asset_roots), variant
+        self.pool, self.store, self.chunked = pool, store, chunked
+        self.laid_out = self.drawn = 0
+        self.keys: list[str] = []
+        self.known: dict[str, ChunkFacts] = {}  # facts learnt in this build, by layout key
+        self.source = outline(html)
+        self.hold = len(html) < HOLD_LIMIT
+
+    def chunks(self) -> list[Chunk]:
+        source = self.source
+        if source.unchunkable or not self.chunked:
+            return compose(source, [], [0])
+        candidates = units(source)
+        plan = skeleton(source)
+        key = _key("breaks", plan, self.base_dir, self.roots)
+        stored = self.store.get("breaks", key)
+        if stored is not None:
+            pages: dict[str, int] = json.loads(stored)
+        else:
+            _, future = self.pool.submit("anchor_pages", plan, self.base_dir, self.roots, weight=len(plan))
+            pages = future.result()
+            self.store.put("breaks", key, json.dumps(pages, sort_keys=True).encode())
+        self.keys.append(key)
+        return compose(source, candidates, cuts(candidates, pages))
+
+    def slot(self, chunk: Chunk, everywhere: dict[str, int], numbered: bool, html: str | None = None) -> _Slot:
+        foreign = frozenset(name for name in chunk.links - chunk.anchors if name in everywhere)
+        text = chunk.html if html is None else html
+        key = _key("layout", self.variant, chunk.index, text)
+        job = LayoutJob(key, text, self.base_dir, self.roots, self.variant, chunk.index)
+        slot = _Slot(chunk, job, foreign, numbered and bool(foreign))
+        if key in self.known:
+            slot.facts = self.known[key]
+            return slot
+        stored = self.store.get("facts", key)
+        if stored is not None:
+            facts = _facts_from_json(stored)
+            if _files_current(facts.files):
+                slot.facts = facts
+        return slot
+
+    def lay_out(self, slots: list[_Slot]) -> None:
+        """Lay out every slot whose facts are unknown, largest first, and wait for them."""
+        for slot in sorted(slots, key=lambda s: -len(s.job.html)):
+            if slot.facts is None and slot.pending is None:
+                slot.worker, slot.pending = self.pool.submit("lay_out", slot.job, self.hold,
+                                                             weight=len(slot.job.html))
+                self.laid_out += 1
+        for slot in slots:
+            if slot.pending is not None:
+                slot.facts = slot.pending.result()
+                slot.pending = None
+                self.store.put("facts", slot.job.key, _facts_to_json(slot.facts))
+            if slot.facts is not None:
+                self.known[slot.job.key] = slot.facts
+            self.keys.append(slot.job.key)
+
+
+def render_pdf(html: str, base_dir: Path, asset_roots: list[Path], variant: str = "pdf/ua-1",
+               pool: Pool | None = None, store: ChunkStore | None = None, chunked: bool = True) -> PdfResult:
+    """Lay out `html` and return the PDF; `base_dir` resolves relative URLs.
+
+    `chunked=False` lays the report out in one piece (for comparison: the text is the same)."""
     if variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r}, expected one of {', '.join(PDF_VARIANTS)}")
-    collector = _Collector()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
+    own_pool = pool is None
+    pool = pool if pool is not None else Pool(1)
     try:
-        document = weasyprint.HTML(
-            string=html,
-            base_url=base_dir.resolve().as_uri() + "/",
-            url_fetcher=_AssetFetcher([base_dir, *asset_roots]),
-        ).render(pdf_tags=variant == "pdf/ua-1")
-        options: dict[str, object] = {"pdf_tags": variant == "pdf/ua-1", "attachments": []}
-        if variant != "plain":
-            options["pdf_variant"] = variant
-        token = _NOTES.set(_Notes() if variant == "pdf/ua-1" else None)
-        try:
-            data = document.write_pdf(**options)
-        finally:
-            _NOTES.reset(token)
+        return _render(_Build(html, base_dir, asset_roots, variant, pool, store or NoStore(), chunked))
     finally:
-        logger.removeHandler(collector)
-    assert data is not None
-    metadata = document.metadata
-    data = finish_pdf(data, variant, metadata.lang or "", metadata.title or "")
-    return PdfResult(data, collector.messages, len(document.pages))
+        if own_pool:
+            pool.close()
+        else:
+            pool.release()
+
+
+def _render(build: _Build) -> PdfResult:
+    pool, store, variant = build.pool, build.store, build.variant
+    chunks = build.chunks()
+    everywhere = {name: c.index for c in chunks for name in c.anchors}
+    numbered = len(chunks) > 1 and uses_target_counter(build.source)
+    slots = [build.slot(c, everywhere, numbered) for c in chunks]
+    build.lay_out([s for s in slots if not s.numbered])
+    slots = _settle_numbers(build, slots, everywhere)
+    starts, total = _starts(slots)
+    futures: list[tuple[_Slot, str, Future[Any] | None, tuple[bytes, ChunkFacts] | None]] = []
+    for slot, start in sorted(zip(slots, starts, strict=True), key=lambda pair: -len(pair[0].job.html)):
+        assert slot.facts is not None
+        key = _key("pdf", slot.job.key, json.dumps(slot.facts.files, sort_keys=True), start, total,
+                   sorted(slot.foreign))
+        stored_pdf, stored_facts = store.get("pdf", key), store.get("pdf-facts", key)
+        if stored_pdf is not None and stored_facts is not None:
+            futures.append((slot, key, None, (stored_pdf, _facts_from_json(stored_facts))))
+            continue
+        _, future = pool.submit("write", slot.job, start, total, slot.foreign, worker=slot.worker,
+                                weight=len(slot.job.html))
+        futures.append((slot, key, future, None))
+    done: dict[int, tuple[bytes, ChunkFacts]] = {}
+    for slot, key, pending, ready in futures:
+        if ready is None:
+            assert pending is not None
+            data, facts, _ = pending.result()
+            build.drawn += 1
+            ready = data, facts
+            store.put("pdf", key, data)
+            store.put("pdf-facts", key, _facts_to_json(facts))
+        done[slot.chunk.index] = ready
+        build.keys.append(key)
+    pieces = [Piece(data, facts.anchors, facts.bookmarks) for data, facts in (done[s.chunk.index] for s in slots)]
+    warnings = list(dict.fromkeys(w for _, facts in (done[s.chunk.index] for s in slots) for w in facts.warnings))
+    lang, title = _lang_and_title(build.source.html)
+    # What the join no longer needs goes first: for a big report the join is the peak of this process.
+    count = len(slots)
+    del futures, done, slots, chunks
+    build.source = outline("")
+    gc.collect()
+    data = join(pieces, variant, lang, title, _cached_merger(store, build.keys))
+    return PdfResult(data, warnings, total, count, build.laid_out, build.drawn, build.keys)
+
+
+def _starts(slots: list[_Slot]) -> tuple[list[int], int]:
+    starts, page = [], 1
+    for slot in slots:
+        assert slot.facts is not None
+        starts.append(page)
+        page += slot.facts.pages
+    return starts, page - 1
+
+
+def _settle_numbers(build: _Build, slots: list[_Slot], everywhere: dict[str, int]) -> list[_Slot]:
+    """Lay out the chunks that print other chunks' page numbers until the numbers stop moving.
+
+    Such a chunk's own length (and its anchors') can move the numbers it prints, so
+    it is laid out again until the numbers it was given are the ones it yields."""
+    if not any(s.numbered for s in slots):
+        return slots
+    current = slots
+    used: dict[int, dict[str, int]] = {}
+    for _ in range(RENUMBER_ROUNDS):
+        pages_before, page = {}, 1
+        for slot in current:
+            pages_before[slot.chunk.index] = page
+            page += slot.facts.pages if slot.facts is not None else 1
+        places: dict[str, int] = {}
+        for slot in current:  # the first chunk defining a name wins, as in the joined document
+            if slot.facts is not None:
+                for name, (local, _, _) in slot.facts.anchors.items():
+                    places.setdefault(name, pages_before[slot.chunk.index] + local)
+        wanted = {s.chunk.index: {n: places[n] for n in s.foreign if n in places} for s in slots if s.numbered}
+        if wanted == used and all(s.facts is not None for s in current):
+            return current
+        used = wanted
+        current = [build.slot(s.chunk, everywhere, True, with_stubs(s.chunk, wanted[s.chunk.index]))
+                   if s.numbered else s for s in slots]
+        build.lay_out([s for s in current if s.numbered])
+    raise ValueError("the table of contents keeps changing length as its page numbers change")
+
+
+def _cached_merger(store: ChunkStore, keys: list[str]) -> Callable[[list[bytes]], bytes]:
+    def merge(subsets: list[bytes]) -> bytes:
+        key = _key("font", *(hashlib.sha256(s).hexdigest() for s in subsets))
+        keys.append(key)
+        stored = store.get("font", key)
+        if stored is not None:
+            return stored
+        merged = merge_truetype(subsets)
+        store.put("font", key, merged)
+        return merged
+
+    return merge
+
+
+def _lang_and_title(html: str) -> tuple[str, str]:
+    """<html lang> and <title>, as WeasyPrint reads them, for the joined document's metadata."""
+    lang = re.search(r"<html\b[^>]*\blang=\"([^\"]*)\"", html)
+    title = re.search(r"<title>(.*?)</title>", html, re.S)
+    return (unescape(lang.group(1)) if lang else "",
+            " ".join(unescape(title.group(1)).split()) if title else "")

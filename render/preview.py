@@ -1,9 +1,12 @@
-"""Live preview: serve one report's HTML on localhost and reload open pages when a source changes.
+"""Live preview: serve reports' HTML (and PDF) on localhost and reload open pages when a source changes.
 
-Only two paths exist: the page ('/', '/index.html') and its Server-Sent Events
-channel ('/__tul/events'). Nothing is read from disk by request, so there is no
-directory listing and no path traversal. The reload script and the problem banner
-are added to the served copy only; built files never see them.
+Paths: '/' (the report, or an index when there are several), '/<slug>/' (a
+report's HTML), '/<slug>/<slug>.pdf' (its PDF), '/<slug>/side' (HTML and PDF
+side by side) and the Server-Sent Events channel '/__tul/events?report=<slug>'.
+Nothing is read from disk by request, so there is no directory listing and no
+path traversal. The reload script and the problem banner are added to the
+served copy only; built files never see them. A client hanging up is normal,
+not an error.
 """
 
 from __future__ import annotations
@@ -15,23 +18,23 @@ import secrets
 import socket
 import sys
 import threading
-import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import watchfiles
 
-from render.build import validate_report
-from render.errors import ContentError, ReportError
-from render.html import Assets, render_html
-from render.templates import describe_template_error
+from render.html import Assets
+from render.live import LiveReport, PdfMaker, describe_exception
+
+__all__ = ["EVENTS_PATH", "PreviewServer", "describe_exception", "is_loopback"]
 
 EVENTS_PATH = "/__tul/events"
-PAGE_PATHS = ("/", "/index.html")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 HEARTBEAT_S = 10.0  # an SSE comment this often notices closed tabs and keeps proxies from timing out
+HUNG_UP = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 _BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 
 
@@ -46,46 +49,61 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def describe_exception(exc: BaseException) -> list[str]:
-    """Located messages for a failed render: content problems one by one, template errors at file:line."""
-    if isinstance(exc, ContentError):
-        return [str(p) for p in exc.problems]
-    if isinstance(exc, ReportError):
-        return [exc.format_message()]
-    located = describe_template_error(exc)
-    return [located or f"error: {type(exc).__name__}: {exc}"]
-
-
 class PreviewServer:
-    """Serves a report's HTML on localhost, re-rendered and reloaded whenever its sources change."""
+    """Serves reports' HTML (and, with `out_dir`, their PDF) on localhost, re-made whenever a source changes."""
 
     def __init__(
         self,
-        folder: Path,
+        folders: Path | list[Path],
         assets: Assets,
         host: str = "127.0.0.1",
         port: int = 8000,
         watch_dirs: list[Path] | None = None,
+        out_dir: Path | None = None,
+        jobs: int = 1,
     ) -> None:
-        self.folder = folder
-        self.assets = assets
+        folders = [folders] if isinstance(folders, Path) else list(folders)
+        if not folders:
+            raise ValueError("no report to preview")
         self.host = host
-        self.watch_dirs = watch_dirs if watch_dirs is not None else [folder, *assets.template_dirs, *assets.style_dirs]
-        self.problems: list[str] = []
-        self.version = 0
-        self.render_seconds = 0.0
+        self.assets = assets
+        self.watch_dirs = watch_dirs if watch_dirs is not None else [
+            *folders, *assets.template_dirs, *assets.style_dirs]
         self.echo: Callable[[str], None] = lambda text: None
-        self._good: str | None = None  # the last HTML that rendered without errors
-        self._page = b""
         self._changed = threading.Condition()
-        self._rendering = threading.Lock()  # start() and the watcher may both render; the newer must win
         self._stopping = threading.Event()
         self._watching = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._nonce = secrets.token_urlsafe(16)
+        self.nonce = secrets.token_urlsafe(16)
         # Versions are tagged with the run, so a tab left open across a restart reloads too.
         self._run = secrets.token_hex(4)
-        self._httpd = _Server(self, host, port)
+        self._httpd = _Server(self, host, port)  # first: a busy port fails before any worker starts
+        self._out_dir, self._jobs = out_dir, jobs
+        self.pdf_maker: PdfMaker | None = None
+        self.reports = {folder.name: LiveReport(folder, assets, self._notify, self._request_pdf if out_dir else None)
+                        for folder in folders}
+
+    # ---------- the single-report view (the first report) ----------
+
+    @property
+    def first(self) -> LiveReport:
+        """The first (or only) report."""
+        return next(iter(self.reports.values()))
+
+    @property
+    def version(self) -> int:
+        """The first report's HTML version."""
+        return self.first.snapshot.version
+
+    @property
+    def problems(self) -> list[str]:
+        """The first report's current problems."""
+        return self.first.snapshot.problems
+
+    @property
+    def render_seconds(self) -> float:
+        """How long the first report's last HTML render took."""
+        return self.first.render_seconds
 
     @property
     def port(self) -> int:
@@ -100,8 +118,16 @@ class PreviewServer:
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self.port}/"
 
+    def tag(self, version: int, kind: str = "") -> str:
+        """What pages and event streams call `version`: unique across runs of the server."""
+        return f"{self._run}.{kind}{version}"
+
+    # ---------- running ----------
+
     def start(self) -> None:
         """Watch and serve in background threads; return once the first render is served."""
+        if self._out_dir is not None:
+            self.pdf_maker = PdfMaker(self._out_dir, self.assets, self._jobs, lambda text: self.echo(text))
         watcher = threading.Thread(target=self._watch, name="tul-preview-watch", daemon=True)
         # A short poll interval: stop() waits for the accept loop to notice.
         server = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
@@ -114,7 +140,7 @@ class PreviewServer:
         server.start()
 
     def stop(self) -> None:
-        """Stop serving and watching; open event streams end too."""
+        """Stop serving, watching and making PDFs; open event streams end too."""
         self._stopping.set()
         with self._changed:
             self._changed.notify_all()
@@ -124,6 +150,9 @@ class PreviewServer:
         for thread in self._threads:
             thread.join(timeout=5)
         self._threads = []
+        if self.pdf_maker is not None:
+            self.pdf_maker.stop()
+            self.pdf_maker = None
 
     def serve_forever(self) -> None:
         """Serve until Ctrl-C, printing each render's outcome on stderr (for `tul preview`)."""
@@ -132,7 +161,8 @@ class PreviewServer:
             self.echo(f"warning: serving on {self.host}, reachable from other machines; "
                       "the preview has no authentication")
         self.start()
-        self.echo(f"previewing {self.folder} at {self.url} (Ctrl-C to stop)")
+        names = ", ".join(self.reports)
+        self.echo(f"previewing {names} at {self.url} (Ctrl-C to stop)")
         try:
             while not self._stopping.wait(timeout=1):
                 pass
@@ -142,47 +172,32 @@ class PreviewServer:
             self.stop()
 
     def rebuild(self) -> None:
-        """Render again; on failure keep the last good HTML and list the problems above it."""
-        with self._rendering:
-            started = time.perf_counter()
-            good: str | None
-            try:
-                derived, warnings = validate_report(self.folder)
-                good = render_html(derived, self.assets)
-                problems = [str(p) for p in warnings]
-                failed = False
-            # Whatever the content or a template does wrong, the server stays up and says so.
-            except Exception as exc:
-                good, problems, failed = self._good, describe_exception(exc), True
-            self.render_seconds = time.perf_counter() - started
-            self._good = good
-            with self._changed:
-                self.problems = problems
-                self.version += 1
-                self._page = self._compose(good, problems, failed)
-                self._changed.notify_all()
-        outcome = "failed" if failed else "rendered"
-        self.echo("\n".join([*problems, f"{outcome} in {self.render_seconds:.2f} s"]))
+        """Render every report again (the first render, or after a change)."""
+        for report in self.reports.values():
+            self.echo(report.rebuild())
 
-    def page(self) -> tuple[int, bytes]:
-        """The current version and the bytes served at '/'."""
+    def wait_for_change(self, seen: tuple[int, int], report: LiveReport, timeout: float) -> tuple[int, int]:
+        """Block until `report`'s (HTML, PDF) versions differ from `seen`, the server stops, or `timeout` passes."""
+        def now() -> tuple[int, int]:
+            snapshot = report.snapshot
+            return snapshot.version, snapshot.pdf_version
+
         with self._changed:
-            return self.version, self._page
-
-    def tag(self, version: int) -> str:
-        """What pages and event streams call `version`: unique across runs of the server."""
-        return f"{self._run}.{version}"
-
-    def wait_for_change(self, seen: int, timeout: float) -> int:
-        """Block until the version differs from `seen`, the server stops, or `timeout` passes."""
-        with self._changed:
-            self._changed.wait_for(lambda: self.version != seen or self._stopping.is_set(), timeout)
-            return self.version
+            self._changed.wait_for(lambda: now() != seen or self._stopping.is_set(), timeout)
+            return now()
 
     @property
     def stopping(self) -> bool:
         """True once stop() has begun."""
         return self._stopping.is_set()
+
+    def _notify(self) -> None:
+        with self._changed:
+            self._changed.notify_all()
+
+    def _request_pdf(self, report: LiveReport, html_text: str) -> None:
+        if self.pdf_maker is not None:
+            self.pdf_maker.request(report, html_text)
 
     def _watch(self) -> None:
         dirs = [d for d in self.watch_dirs if d.is_dir()]  # watchfiles refuses missing paths
@@ -196,42 +211,84 @@ class PreviewServer:
             if changes and not self._stopping.is_set():
                 self.rebuild()
 
-    def _compose(self, good: str | None, problems: list[str], failed: bool) -> bytes:
-        banner = self._banner(problems, failed, good is not None)
-        script = (
-            f'<script nonce="{self._nonce}">(function(){{var v="{self.tag(self.version)}",'
-            f's=new EventSource("{EVENTS_PATH}");function r(e){{if(e.data!==v){{s.close();location.reload()}}}}'
-            's.addEventListener("version",r);s.addEventListener("reload",r)})()</script>'
-        )
-        if good is None:
-            return (
+    # ---------- what is served ----------
+
+    def script(self, report: LiveReport, side: bool = False) -> str:
+        """The reload script: the page (or, side by side, each frame) follows the report's versions."""
+        snapshot = report.snapshot
+        events = f"{EVENTS_PATH}?report={report.slug}"
+        if side:
+            body = ('function f(id,e){var x=document.getElementById(id);x.src=x.src.split("?")[0]+"?v="+e.data}'
+                    's.addEventListener("reload",function(e){f("tul-html",e)});'
+                    's.addEventListener("pdf",function(e){f("tul-pdf",e)})')
+        else:
+            body = (f'var v="{self.tag(snapshot.version)}";function r(e){{if(e.data!==v){{s.close();location.reload()}}}}'
+                    's.addEventListener("version",r);s.addEventListener("reload",r)')
+        return f'<script nonce="{self.nonce}">(function(){{var s=new EventSource("{events}");{body}}})()</script>'
+
+    def page(self, report: LiveReport) -> tuple[int, bytes]:
+        """The report's HTML version and the bytes served for it."""
+        snapshot = report.snapshot
+        banner = _banner(snapshot.problems, snapshot.failed, snapshot.html is not None)
+        script = self.script(report)
+        if self.pdf_maker is not None:
+            base = f"/{report.slug}/"
+            banner += (f'<p id="tul-preview-links" lang="en" style="position:fixed;bottom:0;right:0;z-index:2147483647;'
+                       f'margin:0;padding:.3em .6em;background:#fff;font:13px sans-serif">'
+                       f'<a href="{base}{report.slug}.pdf">PDF</a> · <a href="{base}side">side by side</a></p>')
+        if snapshot.html is None:
+            return snapshot.version, (
                 '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>tul preview: errors</title>'
                 f"</head><body>{banner}{script}</body></html>"
             ).encode()
-        data = good.encode("utf-8")
+        data = snapshot.html.encode("utf-8")
         opening = _BODY_OPEN.search(data)
         at = opening.end() if opening else 0
         data = data[:at] + banner.encode() + data[at:]
         closing = data.rfind(b"</body>")
         at = closing if closing >= 0 else len(data)
-        return data[:at] + script.encode() + data[at:]
+        return snapshot.version, data[:at] + script.encode() + data[at:]
 
-    @staticmethod
-    def _banner(problems: list[str], failed: bool, stale: bool) -> str:
-        if not problems:
-            return ""
-        colour = "#a4000f" if failed else "#7a5a00"
-        count = len(problems)
-        title = f"tul preview: {count} {'problem' if failed else 'warning'}{'s' if count != 1 else ''}"
-        if failed and stale:
-            title += ", showing the last good render"
-        items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+    def side(self, report: LiveReport) -> bytes:
+        """HTML and PDF side by side, each reloaded when it changes."""
+        snapshot = report.snapshot
+        slug = html.escape(report.slug)
         return (
-            f'<div id="tul-preview-problems" role="alert" lang="en" style="position:sticky;top:0;z-index:2147483647;'
-            f"margin:0;padding:.75em 1em;background:#fff;color:{colour};border:3px solid {colour};"
-            f'font:14px/1.4 monospace;white-space:pre-wrap;max-height:50vh;overflow:auto">'
-            f'<strong>{html.escape(title)}</strong><ul style="margin:.5em 0 0;padding-left:1.5em">{items}</ul></div>'
-        )
+            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>tul preview: {slug}</title>'
+            '<style>html,body{margin:0;height:100%}body{display:flex}iframe{border:0;flex:1;height:100%}'
+            'iframe+iframe{border-left:2px solid #888}</style></head><body>'
+            f'<iframe id="tul-html" title="HTML" src="/{slug}/?v={self.tag(snapshot.version)}"></iframe>'
+            f'<iframe id="tul-pdf" title="PDF" src="/{slug}/{slug}.pdf?v={self.tag(snapshot.pdf_version, "p")}">'
+            f"</iframe>{self.script(report, side=True)}</body></html>"
+        ).encode()
+
+    def index(self) -> bytes:
+        """The list of reports, when there are several."""
+        items = "".join(
+            f'<li><a href="/{html.escape(slug)}/">{html.escape(slug)}</a>'
+            + (f' (<a href="/{html.escape(slug)}/{html.escape(slug)}.pdf">PDF</a>, '
+               f'<a href="/{html.escape(slug)}/side">side by side</a>)' if self.pdf_maker is not None else "")
+            + "</li>"
+            for slug in self.reports)
+        return ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>tul preview</title></head>'
+                f"<body><h1>Reports</h1><ul>{items}</ul></body></html>").encode()
+
+
+def _banner(problems: list[str], failed: bool, stale: bool) -> str:
+    if not problems:
+        return ""
+    colour = "#a4000f" if failed else "#7a5a00"
+    count = len(problems)
+    title = f"tul preview: {count} {'problem' if failed else 'warning'}{'s' if count != 1 else ''}"
+    if failed and stale:
+        title += ", showing the last good render"
+    items = "".join(f"<li>{html.escape(p)}</li>" for p in problems)
+    return (
+        f'<div id="tul-preview-problems" role="alert" lang="en" style="position:sticky;top:0;z-index:2147483647;'
+        f"margin:0;padding:.75em 1em;background:#fff;color:{colour};border:3px solid {colour};"
+        f'font:14px/1.4 monospace;white-space:pre-wrap;max-height:50vh;overflow:auto">'
+        f'<strong>{html.escape(title)}</strong><ul style="margin:.5em 0 0;padding-left:1.5em">{items}</ul></div>'
+    )
 
 
 class _Server(ThreadingHTTPServer):
@@ -242,6 +299,12 @@ class _Server(ThreadingHTTPServer):
         if ":" in host.strip("[]"):
             self.address_family = socket.AF_INET6
         super().__init__((host.strip("[]"), port), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer is normal (a reload, a closed tab): no traceback for it."""
+        if isinstance(sys.exc_info()[1], HUNG_UP):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -284,38 +347,77 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._host_allowed():
             self.send_error(421, "Misdirected request: unknown Host")
             return
-        path = urlsplit(self.path).path if self.path.startswith("/") else None
-        if path in PAGE_PATHS:
-            self._send_page(body)
-        elif path == EVENTS_PATH:
-            self._send_events(body)
-        else:
-            self.send_error(404)
+        preview = self.server.preview
+        parts = urlsplit(self.path) if self.path.startswith("/") else None
+        path = parts.path if parts is not None else None
+        single = preview.first if len(preview.reports) == 1 else None
+        if path == EVENTS_PATH and parts is not None:
+            wanted = parse_qs(parts.query).get("report", [])
+            report = preview.reports.get(wanted[0]) if wanted else single
+            if report is not None:
+                self._send_events(report, body)
+                return
+        elif path in ("/", "/index.html"):
+            if single is not None:
+                self._send(preview.page(single)[1], "text/html; charset=utf-8", body)
+            else:
+                self._send(preview.index(), "text/html; charset=utf-8", body)
+            return
+        elif path is not None and (match := re.fullmatch(r"/([^/]+)/(index\.html|side|[^/]+\.pdf)?", path)):
+            report = preview.reports.get(match.group(1))
+            leaf = match.group(2) or "index.html"
+            if report is not None and leaf == "index.html":
+                self._send(preview.page(report)[1], "text/html; charset=utf-8", body)
+                return
+            if report is not None and preview.pdf_maker is not None and leaf == "side":
+                self._send(preview.side(report), "text/html; charset=utf-8", body, frames=True)
+                return
+            if report is not None and preview.pdf_maker is not None and leaf == f"{report.slug}.pdf":
+                self._send_pdf(report, body)
+                return
+        self.send_error(404)
 
-    def _security_headers(self) -> None:
-        nonce = self.server.preview._nonce
+    def _security_headers(self, frames: bool = False) -> None:
+        nonce = self.server.preview.nonce
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
-        # Everything the report needs is inline; only the reload script may run.
+        # Everything the report needs is inline; only the reload script may run; only the
+        # side-by-side page frames, and only this server's pages.
         self.send_header(
             "Content-Security-Policy",
             "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; "
             f"script-src 'nonce-{nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
-            "frame-ancestors 'none'",
+            + ("frame-src 'self'; frame-ancestors 'none'" if frames else "frame-ancestors 'self'"),
         )
 
-    def _send_page(self, body: bool) -> None:
-        _, data = self.server.preview.page()
+    def _send(self, data: bytes, content_type: str, body: bool, frames: bool = False) -> None:
         self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
-        self._security_headers()
+        self._security_headers(frames)
         self.end_headers()
         if body:
             self.wfile.write(data)
 
-    def _send_events(self, body: bool) -> None:
+    def _send_pdf(self, report: LiveReport, body: bool) -> None:
+        snapshot = report.snapshot
+        if snapshot.pdf is None:
+            message = "; ".join(snapshot.pdf_problems) or "the PDF is being made"
+            self.send_error(503, f"No PDF yet: {message}")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(len(snapshot.pdf)))
+        self.send_header("Content-Disposition", f'inline; filename="{report.slug}.pdf"')
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Content-Security-Policy", "frame-ancestors 'self'")
+        self.end_headers()
+        if body:
+            self.wfile.write(snapshot.pdf)
+
+    def _send_events(self, report: LiveReport, body: bool) -> None:
         preview = self.server.preview
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -323,16 +425,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not body:
             return
-        # The current version first: a page that loaded before an edit reloads even if it missed the event.
-        seen = preview.page()[0]
-        message = f"retry: 1000\nevent: version\ndata: {preview.tag(seen)}\n\n"
+        # The current versions first: a page that loaded before an edit reloads even if it missed the event.
+        snapshot = report.snapshot
+        seen = snapshot.version, snapshot.pdf_version
+        message = (f"retry: 1000\nevent: version\ndata: {preview.tag(seen[0])}\n\n"
+                   f"event: pdf\ndata: {preview.tag(seen[1], 'p')}\n\n")
         try:
             while not preview.stopping:
                 self.wfile.write(message.encode())
                 self.wfile.flush()
-                version = preview.wait_for_change(seen, HEARTBEAT_S)
-                message = f"event: reload\ndata: {preview.tag(version)}\n\n" if version != seen else ": ping\n\n"
-                seen = version
+                now = preview.wait_for_change(seen, report, HEARTBEAT_S)
+                message = ""
+                if now[0] != seen[0]:
+                    message += f"event: reload\ndata: {preview.tag(now[0])}\n\n"
+                if now[1] != seen[1]:
+                    message += f"event: pdf\ndata: {preview.tag(now[1], 'p')}\n\n"
+                message = message or ": ping\n\n"
+                seen = now
         except OSError:
             pass  # the tab was closed
         self.close_connection = True

@@ -58,3 +58,31 @@ def no_warnings_logged(caplog: pytest.LogCaptureFixture):
     yield
     records = [r for r in caplog.get_records("call") if r.levelno >= logging.WARNING]
     assert not records, [r.getMessage() for r in records]
+
+
+# A style that starts each inriktningsmål on a new page: more chunks, and parts cut in two.
+GOAL_PAGES_CSS = "\n@media print { .direction-goal { break-before: page; } }\n"
+
+
+@pytest.fixture(scope="session")
+def goal_page_styles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An organisation's style folder: the shipped report.css with each inriktningsmål on a new page."""
+    from render.build import default_assets
+
+    shipped = default_assets().style_dirs[-1]
+    folder = tmp_path_factory.mktemp("goal-page-styles")
+    css = (shipped / "report.css").read_text(encoding="utf-8") + GOAL_PAGES_CSS
+    (folder / "report.css").write_text(css, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built_goal_pages(tmp_path_factory: pytest.TempPathFactory, default_report_dir: Path, goal_page_styles: Path) -> Path:
+    """build/<slug>/ of the default report in the goal-per-page style, built once."""
+    from render.build import default_assets
+
+    out = tmp_path_factory.mktemp("build-goal-pages")
+    options = BuildOptions(out_dir=out, strict=True, assets=default_assets(style_dirs=(goal_page_styles,)))
+    result = build_report(default_report_dir, options)
+    assert result.warnings == [] and result.chunks == 8
+    return out / DEFAULT_SLUG

@@ -170,7 +170,7 @@ def test_changing_one_assessment_changes_the_count_the_link_and_the_chart(own_ci
 
     def listed(text: str) -> dict[str, list[str]]:
         out = {}
-        for match in re.finditer(r'</svg>\s*([^<]+?) \((\d+)\)</p>\s*<ul>(.*?)</ul>', section(text), re.S):
+        for match in re.finditer(r'(?:</svg>|<img [^>]*>)\s*([^<]+?) \((\d+)\)</p>\s*<ul>(.*?)</ul>', section(text), re.S):
             out[match[1]] = re.findall(r'href="([^"]+)"', match[3])
         return out
 

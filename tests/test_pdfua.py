@@ -27,20 +27,26 @@ PDF_NAME = "ks-t1-2020.pdf"
 PAINTING = {"f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "Tj", "TJ", "'", '"', "Do", "sh", "INLINE IMAGE"}
 
 
+@pytest.fixture(scope="module", params=["house style", "inriktningsmål on new pages"])
+def built(request: pytest.FixtureRequest) -> Path:
+    """The joined PDF of the default report: in 5 chunks, and in 8 with parts cut in two."""
+    return request.getfixturevalue("built_default" if request.param == "house style" else "built_goal_pages")
+
+
 @pytest.fixture(scope="module")
-def pdf(built_default: Path) -> Iterator[pikepdf.Pdf]:
-    with pikepdf.open(built_default / PDF_NAME) as document:
+def pdf(built: Path) -> Iterator[pikepdf.Pdf]:
+    with pikepdf.open(built / PDF_NAME) as document:
         yield document
 
 
 @pytest.fixture(scope="module")
-def marked_text(built_default: Path) -> list[dict[str, str]]:
-    return _page_text_by_mark(built_default / PDF_NAME)
+def marked_text(built: Path) -> list[dict[str, str]]:
+    return _page_text_by_mark(built / PDF_NAME)
 
 
 @pytest.fixture(scope="module")
-def html(built_default: Path) -> str:
-    return (built_default / "index.html").read_text(encoding="utf-8")
+def html(built: Path) -> str:
+    return (built / "index.html").read_text(encoding="utf-8")
 
 
 # ---------- helpers: the structure tree and the marked content, as plain data ----------
@@ -146,7 +152,7 @@ class _TagCounter(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.counts[tag] += 1
-        if tag == "svg":
+        if tag in ("svg", "img"):  # drawings: decorative (aria-hidden) or figures
             if dict(attrs).get("aria-hidden") == "true":
                 self.hidden_svgs += 1
             else:
@@ -457,12 +463,12 @@ def test_elements_crossing_pages_become_one_element(tmp_path: Path) -> None:
 
 
 def test_finishing_changes_only_the_marks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import render.pdf
+    import render.pdfua
 
     para = " ".join(f"ord{i}" for i in range(300))
     rows = "".join(f"<tr><th scope='row'>rad {i}</th><td>{i}</td></tr>" for i in range(50))
     page = CROSSING.format(para=para, rows=rows, items="<li>punkt</li>")
-    monkeypatch.setattr(render.pdf, "finish_pdf", lambda data, *args: data)
+    monkeypatch.setattr(render.pdfua, "finish_chunk", lambda data, *args: data)
     raw = render_pdf(page, tmp_path, []).data
     monkeypatch.undo()
     finished = render_pdf(page, tmp_path, []).data
