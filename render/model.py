@@ -251,6 +251,9 @@ class Theme(Strict):
                       description="Font family; a font other than the vendored Open Sans needs an @font-face in --styles.")
     new_page_per_part: bool | None = Field(
         None, description="Start each main part on a new page; by default only when the report has a front page.")
+    new_page_per_goal: bool = Field(
+        False, description="Start each KF:s inriktningsmål on a new page: longer, and faster to build and to "
+                           "preview (the PDF is laid out in more, smaller chunks).")
 
 
 class Consolidation(Strict):

@@ -186,3 +186,19 @@ def test_the_cache_stays_in_the_output_folder_and_a_damaged_entry_is_a_miss(
     again = build(content_copy, out, two_workers, force=True)
     assert (again.laid_out, again.drawn) == (0, 5)  # the finished chunks were unreadable: drawn again
     assert (out / again.slug / PDF_NAME).read_bytes() == (built_default / PDF_NAME).read_bytes()
+
+
+def test_the_goal_per_page_theme_option_is_the_style_the_bench_measures(
+        built_goal_pages: Path, default_report_dir: Path, tmp_path: Path) -> None:
+    """theme.new_page_per_goal gives the very PDF of the stylesheet override the bench and tests use."""
+    import shutil
+
+    folder = tmp_path / "content" / default_report_dir.name
+    shutil.copytree(default_report_dir, folder)
+    report = folder / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    assert "\ntheme:" not in text
+    report.write_text(text + "theme:\n  new_page_per_goal: true\n", encoding="utf-8")
+    result = build(folder, tmp_path / "out", cache=False)
+    assert result.chunks == 8
+    assert (tmp_path / "out" / result.slug / PDF_NAME).read_bytes() == (built_goal_pages / PDF_NAME).read_bytes()
