@@ -23,10 +23,11 @@ from render import __version__
 from render.cache import CACHE_DIR, ChunkCache
 from render.check import check_report
 from render.derive import Derived, derive_report
-from render.errors import BuildError, ContentError, Problem, ReportError
+from render.errors import BuildError, ContentError, Problem, ReportError, note_file
 from render.html import Assets, render_html, with_fonts
 from render.load import load_report
 from render.output import write_atomic as write_atomic
+from render.paths import Refused, read_inside
 from render.project import PACKAGE_DIR, _shipped
 from render.project import default_content_dir as default_content_dir
 from render.project import discover_reports as discover_reports
@@ -106,11 +107,17 @@ Progress = Callable[[str, str], None]
 
 
 def _hash_tree(digest: hashlib._Hash, root: Path) -> None:
+    """Every file under `root` by name and bytes; a link that leads outside `root` (or a file that cannot
+    be read) counts by where it points, never by bytes read from outside (the path rule, render.paths)."""
+    base = root.resolve()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if "__pycache__" in path.parts or path.name.startswith("."):
             continue
         digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(path.read_bytes())
+        try:
+            digest.update(read_inside(base, str(path.relative_to(root)), limit=64_000_000))
+        except Refused as exc:
+            digest.update(b"\2" + exc.reason.encode("utf-8", "replace"))
 
 
 def input_fingerprint(folder: Path, options: BuildOptions) -> str:
@@ -263,6 +270,9 @@ def _build_one(folder: Path, options: BuildOptions, progress: Progress | None = 
         return Outcome(folder, problems=exc.problems, message=exc.format_message())
     except ReportError as exc:
         return Outcome(folder, message=exc.format_message())
+    except Exception as exc:  # a bug in tul: the report it met it on is named, even from a worker process
+        note_file(exc, folder / "report.yaml")
+        raise
 
 
 def build_many(folders: list[Path], options: BuildOptions, jobs: int, progress: Progress | None = None) -> Iterator[Outcome]:

@@ -599,3 +599,19 @@ def test_organisation_styles_and_templates_that_link_outside_are_refused(tmp_pat
             "expected a template file inside it") in result.output
     assert not (out / "r" / "index.html").exists()
     _no_traceback(result)
+
+
+def test_the_build_fingerprint_never_reads_a_file_outside_the_report(tmp_path: Path) -> None:
+    """A link in a report folder to a file elsewhere counts by where it points, not by bytes read from there."""
+    from render.build import BuildOptions, input_fingerprint
+
+    folder = _report(tmp_path)
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("one", encoding="utf-8")
+    (folder / "notes.txt").symlink_to(outside)
+    options = BuildOptions(out_dir=tmp_path / "out")
+    before = input_fingerprint(folder, options)
+    outside.write_text("two", encoding="utf-8")
+    assert input_fingerprint(folder, options) == before
+    (folder / "own.txt").write_text("three", encoding="utf-8")
+    assert input_fingerprint(folder, options) != before
