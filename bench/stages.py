@@ -34,7 +34,7 @@ STAGES = [
     ("WeasyPrint: draw pages + write PDF (tags, fonts)", "weasyprint/document.py", "write_pdf"),
     ("tul: PDF/UA finishing per chunk (pikepdf)", "render/pdfua.py", "finish_chunk"),
     ("tul: joining the chunks (pikepdf, fontTools)", "render/join.py", "join"),
-    ("tul: atomic writes", "render/build.py", "write_atomic"),
+    ("tul: atomic writes", "render/output.py", "write_atomic"),
 ]
 
 
