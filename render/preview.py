@@ -28,6 +28,7 @@ import watchfiles
 
 from render.html import Assets
 from render.live import LiveReport, PdfMaker, describe_exception
+from render.related import related_folders
 
 __all__ = ["EVENTS_PATH", "PreviewServer", "describe_exception", "is_loopback"]
 
@@ -67,8 +68,10 @@ class PreviewServer:
             raise ValueError("no report to preview")
         self.host = host
         self.assets = assets
-        self.watch_dirs = watch_dirs if watch_dirs is not None else [
-            *folders, *assets.template_dirs, *assets.style_dirs]
+        # A report that consolidates others, or follows predecessors, changes with them too.
+        related = [other for folder in folders for other in related_folders(folder)]
+        self.watch_dirs = watch_dirs if watch_dirs is not None else list(dict.fromkeys(
+            [*folders, *related, *assets.template_dirs, *assets.style_dirs]))
         self.echo: Callable[[str], None] = lambda text: None
         self._changed = threading.Condition()
         self._stopping = threading.Event()

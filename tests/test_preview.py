@@ -334,3 +334,17 @@ def pdf_bytes(server: PreviewServer, path: str) -> bytes:
         return response.read()
     finally:
         conn.close()
+
+
+def test_a_report_with_predecessors_is_re_rendered_when_they_change(content_copy: Path, assets_copy: Assets) -> None:
+    """The preview watches the reports a report follows or consolidates, not only its own folder."""
+    follower = content_copy.parent / "ks-t2-2020"
+    shutil.copytree(content_copy, follower)
+    report = follower / "report.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("as_of: 2020-04-30", "as_of: 2020-08-31\npredecessors: [ks-t1-2020]"),
+                      encoding="utf-8")
+    server = PreviewServer(follower, assets_copy, port=0)
+    try:
+        assert content_copy.resolve() in [d.resolve() for d in server.watch_dirs]
+    finally:
+        server.stop()
