@@ -266,18 +266,8 @@ class _Deriver:
 
     # -- goals ---------------------------------------------------------------------
 
-    def _goal_paths(self) -> list[tuple[Path_, Any]]:
-        out: list[tuple[Path_, Any]] = []
-        for d, direction in enumerate(self.report.goals):
-            out.append((("goals", d), direction))
-            for a, area in enumerate(direction.area_goals):
-                out.append((("goals", d, "area_goals", a), area))
-                for b, board in enumerate(area.board_goals):
-                    out.append((("goals", d, "area_goals", a, "board_goals", b), board))
-        return out
-
     def _check_tense(self, tense: Tense | None) -> None:
-        assessed = [(path, goal.assessment) for path, goal in self._goal_paths() if goal.assessment is not None]
+        assessed = [(path, goal.assessment) for path, goal in self.report.goal_paths() if goal.assessment is not None]
         kind = self.report.period_kind
         if not assessed:
             return
@@ -338,7 +328,7 @@ class _Deriver:
     def _indicator_tables(self) -> None:
         report = self.report
         hidden_history = False
-        for path, goal in self._goal_paths():
+        for path, goal in self.report.goal_paths():
             if isinstance(goal, DirectionGoal) or not goal.indicators:
                 continue
             spec = goal.indicator_columns or report.indicator_columns

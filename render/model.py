@@ -319,15 +319,20 @@ class Report(Strict):
                     board._number = f"{i}.{j}.{k}"
         return self
 
+    def goal_paths(self) -> list[tuple[tuple[str | int, ...], DirectionGoal | AreaGoal | BoardGoal]]:
+        """Every goal of every level in document order, with its path in the content (for located messages)."""
+        out: list[tuple[tuple[str | int, ...], DirectionGoal | AreaGoal | BoardGoal]] = []
+        for d, direction in enumerate(self.goals):
+            out.append((("goals", d), direction))
+            for a, area in enumerate(direction.area_goals):
+                out.append((("goals", d, "area_goals", a), area))
+                for b, board in enumerate(area.board_goals):
+                    out.append((("goals", d, "area_goals", a, "board_goals", b), board))
+        return out
+
     def all_goals(self) -> list[NumberedGoal]:
         """Every goal of every level in document order, inriktningsmål included."""
-        out: list[NumberedGoal] = []
-        for direction in self.goals:
-            out.append(direction)
-            for area in direction.area_goals:
-                out.append(area)
-                out.extend(area.board_goals)
-        return out
+        return [goal for _, goal in self.goal_paths()]
 
     def assessed_goals(self) -> list[Goal]:
         """Every KF-mål and nämndmål in document order: the goals with indicator and activity tables."""

@@ -122,7 +122,7 @@ class _Walk:
 
     def run(self) -> Status:
         report = self.report
-        for path, goal in _goal_paths(report):
+        for path, goal in report.goal_paths():
             self.goal(path, goal)
         for path, owner, name, value in _fields(report, ()):
             self.value(path, owner, name, value)
@@ -313,17 +313,6 @@ def _resolve(obj: Any, path: Path_) -> Any:
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= 50 else text[:47] + "..."
-
-
-def _goal_paths(report: Report) -> list[tuple[Path_, DirectionGoal | Goal]]:
-    out: list[tuple[Path_, DirectionGoal | Goal]] = []
-    for d, direction in enumerate(report.goals):
-        out.append((("goals", d), direction))
-        for a, area in enumerate(direction.area_goals):
-            out.append((("goals", d, "area_goals", a), area))
-            for b, board in enumerate(area.board_goals):
-                out.append((("goals", d, "area_goals", a, "board_goals", b), board))
-    return out
 
 
 def _fields(obj: Any, path: Path_) -> Iterator[tuple[Path_, str, str, Any]]:
