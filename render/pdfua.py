@@ -368,18 +368,19 @@ def _name_cells(document: _Node, prefix: bytes) -> None:
         raw = bytes(value)
         return String(prefix + raw[len(local):] if raw.startswith(local) else raw)
 
-    for node in document.walk():
-        obj = node.obj
-        if node.tag not in ("/TD", "/TH"):
-            continue
+    cells = [node.obj for node in document.walk() if node.tag in ("/TD", "/TH")]
+    for obj in cells:
         if NOTE_ID in obj:
             obj.ID = named(obj[NOTE_ID])
         elif "/ID" in obj:
             del obj.ID
+    known = {bytes(obj.ID) for obj in cells if "/ID" in obj}
+    for obj in cells:
         attributes = obj.get("/A")
         if not isinstance(attributes, Dictionary):
             continue
-        headers = [named(h) for h in obj.get(NOTE_HEADERS, Array())]
+        # An HTML `headers` naming no header cell here would dangle (a table never crosses chunks): left out.
+        headers = [h for h in (named(h) for h in obj.get(NOTE_HEADERS, Array())) if bytes(h) in known]
         if headers:
             attributes.Headers = Array(headers)
         elif "/Headers" in attributes:

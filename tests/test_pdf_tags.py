@@ -137,6 +137,23 @@ def test_a_markdown_table_cell_names_its_column_and_its_row_by_position(folders:
         assert all(name.startswith(b"c") and b"\0" not in name for name in names), names
 
 
+ODD_TABLE = """<!DOCTYPE html><html lang="sv-SE"><head><meta charset="utf-8"><title>Tabell</title></head><body>
+<table><thead><tr><th>Namn</th><th>Värde</th></tr></thead>
+<tbody><tr><th id="r1">Rad</th><td headers="saknas r1">1</td></tr></tbody></table></body></html>"""
+
+
+def test_a_th_without_scope_gets_one_and_a_dangling_header_is_left_out(tmp_path: Path) -> None:
+    """No scope: a column header in thead, a row header elsewhere (as HTML's table model has
+    it); an id in `headers` that names no header cell is not written as a dangling /Headers."""
+    with pikepdf.open(BytesIO(render_pdf(ODD_TABLE, tmp_path, []).data)) as pdf:
+        tree, ids = structure(pdf), id_tree(pdf)
+        scopes = [attribute(e.obj, "/Scope") for e in tree.walk() if e.tag == "/TH"]
+        assert scopes == ["/Column", "/Column", "/Row"]
+        (cell,) = [e for e in tree.walk() if e.tag == "/TD"]
+        assert [bytes(n) for n in attribute(cell.obj, "/Headers")] == [b"r1"]
+        assert ids[b"r1"].S == "/TH"
+
+
 # ---------- words run together ----------
 
 _BREAKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "caption", "figcaption", "div", "section",
