@@ -54,7 +54,7 @@ from render.schema import SCHEMA_KINDS, schema_text
 
 # Repeated from render.pdf so that `tul check` and no-op builds never import WeasyPrint
 # (0.4 s); tests/test_architecture.py keeps the two equal.
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "plain")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2a", "pdf/a-2b", "plain")
 
 
 def _strict_default() -> bool:
@@ -203,7 +203,8 @@ def main() -> None:
 @click.option("--format", "formats", type=click.Choice(["html", "pdf"]), multiple=True,
               help="Formats to write (default: both).")
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS), default="pdf/ua-1", show_default=True,
-              help="PDF/UA-1 (accessible), PDF/A-2b (archive) or plain.")
+              help="PDF/UA-1 (accessible), PDF/A-2a (archive, tagged and PDF/UA-1 too; pdf/a-2b names it "
+                   "as well) or plain.")
 @click.option("--templates", "template_dirs", type=click.Path(file_okay=False, exists=True, path_type=Path),
               multiple=True, help="An organisation's template folder, searched before the shipped one.")
 @click.option("--styles", "style_dirs", type=click.Path(file_okay=False, exists=True, path_type=Path),

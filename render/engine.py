@@ -1,11 +1,18 @@
 """The WeasyPrint adapter: the only module that imports weasyprint, and every use of its internals.
 
-tul relies on four private parts of WeasyPrint 70, each patched here at import
+tul relies on these private parts of WeasyPrint 70, each patched here at import
 time and checked against the installed version first:
 
 - `weasyprint.pdf.tags._build_box_tree` (the structure-tree builder): wrapped to
   leave notes on each structure element (which HTML element it came from,
-  whether it is an artifact) that render.pdfua uses to finish the document.
+  whether it is an artifact, a table cell's HTML id and headers) that
+  render.pdfua uses to finish the document; a Figure's /BBox is put in the
+  page's PDF user space (WeasyPrint writes CSS pixels from the top).
+- `weasyprint.layout.block.iter_line_boxes` and `weasyprint.draw.text.draw_first_line`:
+  a line that ends where the text had a space (or a forced break) is drawn with
+  that space after its last glyph, so that the words of two lines stay two words
+  for text extraction and screen readers (ISO 32000-1 14.8.2.5); a space has no
+  ink, so the page looks the same.
 - `weasyprint.layout.make_margin_boxes`: deferred, so a chunk of the report can be
   laid out before its page numbers are known and numbered afterwards.
 - `weasyprint.layout.page.PageType`: a chunk that does not start the document
@@ -32,19 +39,23 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf  # WeasyPrint's own PDF writer: its objects are what the notes are made of
 import weasyprint
+import weasyprint.draw.text as _weasy_draw_text
 import weasyprint.layout as _weasy_layout
+import weasyprint.layout.block as _weasy_block
+import weasyprint.layout.inline as _weasy_inline
 import weasyprint.layout.page as _weasy_page
 import weasyprint.pdf as _weasy_pdf
 from weasyprint.anchors import gather_anchors
-from weasyprint.formatting_structure.boxes import MarginBox
+from weasyprint.formatting_structure.boxes import InlineBox, LineBox, MarginBox, TextBox
 from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.layout.background import layout_box_backgrounds
 from weasyprint.matrix import Matrix
 from weasyprint.pdf import tags as _weasy_tags
 from weasyprint.urls import URLFetcher
 
+from render.cells import CellNote, table_notes
 from render.errors import BuildError
-from render.pdfua import NOTE_ARTIFACT, NOTE_KEY, NOTE_SHARED
+from render.pdfua import LOCAL_ID, NOTE_ARTIFACT, NOTE_HEADERS, NOTE_ID, NOTE_KEY, NOTE_SHARED, TAGGED_VARIANTS
 
 ENGINE_VERSION = "70.0"  # the WeasyPrint release whose internals this module was written against
 SHARED_ATTRIBUTE = "data-tul-shared"  # an element that several chunks share (render.chunk writes it)
@@ -68,6 +79,18 @@ _INTERNALS: dict[str, tuple[Any, list[str]]] = {
     ),
     "weasyprint.layout.page.PageType": (
         getattr(_weasy_page, "PageType", None), ["side", "blank", "name", "index", "groups"],
+    ),
+    "weasyprint.layout.block.iter_line_boxes": (
+        getattr(_weasy_block, "iter_line_boxes", None),
+        ["context", "box", "position_y", "bottom_space", "skip_stack", "containing_block", "absolute_boxes",
+         "fixed_boxes", "first_letter_style", "first_line_style"],
+    ),
+    "weasyprint.layout.inline.skip_first_whitespace": (
+        getattr(_weasy_inline, "skip_first_whitespace", None), ["box", "skip_stack"],
+    ),
+    "weasyprint.draw.text.draw_first_line": (
+        getattr(_weasy_draw_text, "draw_first_line", None),
+        ["stream", "textbox", "text_overflow", "block_ellipsis", "matrix"],
     ),
     "weasyprint.pdf.add_tags": (
         getattr(_weasy_pdf, "add_tags", None), ["pdf", "document", "pdf_version", "page_streams"],
@@ -143,8 +166,10 @@ class _Notes:
     keys: dict[tuple[int, str], int] = field(default_factory=dict)
     margins: list[str] = field(default_factory=list)
     ancestors: list[Any] = field(default_factory=list)  # HTML elements of the boxes being tagged
+    page_heights: list[float] = field(default_factory=list)  # CSS px, to place a figure's /BBox
+    tables: dict[int, dict[int, CellNote]] = field(default_factory=dict)  # id(table) -> its cells
 
-    def note(self, element: Any, box: Any) -> None:
+    def note(self, element: Any, box: Any, page: int) -> None:
         source = box.element
         if source is not None:
             # id() is stable while WeasyPrint holds the tree; the int written is first-seen order.
@@ -154,6 +179,10 @@ class _Notes:
                 element[NOTE_SHARED[1:]] = int(shared)
             if self._hidden(source, element["S"]):
                 element[NOTE_ARTIFACT[1:]] = "/Layout"
+            if element["S"] in ("/TD", "/TH"):
+                self._note_cell(element, source)
+            if element["S"] == "/Figure":
+                self._place_figure(element, page)
             if element["S"] == "/Figure" and NOTE_ARTIFACT[1:] not in element:
                 alt = self._alternative(source)
                 if alt:
@@ -168,6 +197,34 @@ class _Notes:
             element[NOTE_ARTIFACT[1:]] = "/Layout"
         if self.margins:
             element[NOTE_ARTIFACT[1:]] = self.margins[-1]
+
+    def _note_cell(self, element: Any, source: Any) -> None:
+        """/Scope now; the HTML id and headers as notes, which render.pdfua turns into /ID and
+        /Headers once a table's page fragments are one (WeasyPrint guesses them by position)."""
+        table = next((e for e in reversed(self.ancestors) if e is not None and e.tag == "table"), None)
+        if table is None:
+            return
+        cells = self.tables.get(id(table))
+        if cells is None:
+            cells = self.tables[id(table)] = table_notes(table, f"{LOCAL_ID}{len(self.tables)}-")
+        cell = cells.get(id(source))
+        if cell is None:
+            return
+        if cell.scope is not None:
+            element["A"]["Scope"] = cell.scope
+        if cell.id is not None:
+            element[NOTE_ID[1:]] = pydyf.String(cell.id)
+        if cell.headers is not None:
+            element[NOTE_HEADERS[1:]] = pydyf.Array(pydyf.String(name) for name in cell.headers)
+
+    def _place_figure(self, element: Any, page: int) -> None:
+        """WeasyPrint writes a figure's /BBox in CSS pixels from the page's top: make it PDF user space."""
+        attributes = element.get("A")
+        if attributes is None or "BBox" not in attributes or page >= len(self.page_heights):
+            return
+        x1, y1, x2, y2 = (float(v) for v in attributes["BBox"])
+        height = self.page_heights[page]
+        attributes["BBox"] = pydyf.Array(round(v * PDF_SCALE, 3) for v in (x1, height - y2, x2, height - y1))
 
     def _alternative(self, source: Any) -> str:
         """A figure's words: <title> and <desc> (WeasyPrint takes the title only), alt, aria-label."""
@@ -202,6 +259,10 @@ class _Run:
 
 _RUN: ContextVar[_Run | None] = ContextVar("tul_engine_run", default=None)
 _BUILD_BOX_TREE = _weasy_tags._build_box_tree
+_ITER_LINE_BOXES = _weasy_block.iter_line_boxes
+_SKIP_FIRST_WHITESPACE = _weasy_inline.skip_first_whitespace
+_DRAW_FIRST_LINE = _weasy_draw_text.draw_first_line
+_SPACE_AFTER = "tul_space_after"  # set on a line's last text box whose line ends at a space of the text
 _MAKE_MARGIN_BOXES = _weasy_layout.make_margin_boxes
 _PAGE_TYPE = _weasy_page.PageType
 _ADD_TAGS = _weasy_pdf.add_tags
@@ -222,12 +283,93 @@ def _noting_build_box_tree(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
     notes.ancestors.append(source.element)
     try:
         for element in _BUILD_BOX_TREE(box, parent, *args):
-            notes.note(element, source)
+            notes.note(element, source, args[1])
             yield element
     finally:
         notes.ancestors.pop()
         if margin:
             notes.margins.pop()
+
+
+def _char_before(box: Any, stack: Any) -> str | None:
+    """The character of `box`'s inline content just before the position `stack` (a WeasyPrint
+    skip stack), or None when unknown; an image or inline block counts as a non-space."""
+    path: list[tuple[Any, int]] = []
+    node = box
+    while stack is not None:
+        ((index, stack),) = stack.items()
+        if isinstance(node, TextBox):
+            before = node.text.encode()[:index].decode(errors="ignore")
+            if before:
+                return before[-1]
+            break
+        if not isinstance(node, (LineBox, InlineBox)) or index >= len(node.children):
+            return None
+        path.append((node, index))
+        node = node.children[index]
+    for parent, index in reversed(path):
+        for sibling in reversed(parent.children[:index]):
+            char = _last_char(sibling)
+            if char is not None:
+                return char
+    return None
+
+
+def _last_char(box: Any) -> str | None:
+    if isinstance(box, TextBox):
+        return box.text[-1] if box.text else None
+    if isinstance(box, (LineBox, InlineBox)):
+        for child in reversed(box.children):
+            char = _last_char(child)
+            if char is not None:
+                return char
+        return None
+    return "\ufffc"  # an atomic inline: an image, an inline block
+
+
+def _last_text(box: Any) -> Any:
+    """The last text box of a laid-out line that draws something (images and inline blocks passed over)."""
+    for child in reversed(box.children):
+        if isinstance(child, TextBox):
+            if child.text.strip():
+                return child
+        elif isinstance(child, (LineBox, InlineBox)):
+            found = _last_text(child)
+            if found is not None:
+                return found
+    return None
+
+
+def _spacing_iter_line_boxes(context: Any, box: Any, *args: Any) -> Iterator[tuple[Any, Any]]:
+    """WeasyPrint 70's line breaking, marking each line that ends where the text has a space.
+
+    WeasyPrint drops the space (or forced break) at a soft line break: it is neither drawn
+    nor in the text. A line followed by such a break gets `_SPACE_AFTER` on its last text box."""
+    for line, resume_at in _ITER_LINE_BOXES(context, box, *args):
+        if resume_at is not None and _RUN.get() is not None:
+            start = _SKIP_FIRST_WHITESPACE(box, resume_at)
+            before = _char_before(box, start) if isinstance(start, dict) else None
+            if before is not None and before.isspace():
+                last = _last_text(line)
+                if last is not None and not last.text[-1].isspace() and "\n" not in last.text:
+                    setattr(last, _SPACE_AFTER, True)
+        yield line, resume_at
+
+
+def _spaced_draw_first_line(stream: Any, textbox: Any, text_overflow: str, block_ellipsis: Any, matrix: Any) -> Any:
+    """Draw a text box, with the space its line break dropped when it ends such a line.
+
+    The space goes after the last glyph, in the same marked content: a space has no ink, and
+    nothing on the line comes after it, so the page looks the same (ISO 32000-1 14.8.2.5)."""
+    if not getattr(textbox, _SPACE_AFTER, False) or text_overflow == "ellipsis" or block_ellipsis != "none":
+        return _DRAW_FIRST_LINE(stream, textbox, text_overflow, block_ellipsis, matrix)
+    layout = textbox.pango_layout
+    text = layout.text
+    layout.set_text(text + " ", justify=True)
+    try:
+        return _DRAW_FIRST_LINE(stream, textbox, text_overflow, block_ellipsis, matrix)
+    finally:
+        layout.set_text(text, justify=True)
 
 
 def _deferring_make_margin_boxes(context: Any, page: Any, state: Any) -> Any:
@@ -275,6 +417,8 @@ _weasy_tags._build_box_tree = _noting_build_box_tree
 _weasy_layout.make_margin_boxes = _deferring_make_margin_boxes
 _weasy_page.PageType = _offset_page_type
 _weasy_pdf.add_tags = _tagging_with_fixed_references
+_weasy_block.iter_line_boxes = _spacing_iter_line_boxes
+_weasy_draw_text.draw_first_line = _spaced_draw_first_line
 
 
 @dataclass(frozen=True)
@@ -354,12 +498,13 @@ class Layout:
             for name in foreign:
                 if name not in known:
                     first[name] = (0, 0, 0, 0)
-        tagged = self._variant == "pdf/ua-1"
+        tagged = self._variant in TAGGED_VARIANTS
         options: dict[str, object] = {"pdf_tags": tagged, "attachments": [], "uncompressed_pdf": UNCOMPRESSED}
         if self._variant != "plain":
             options["pdf_variant"] = self._variant
         with _capture(self.warnings):
-            token = _RUN.set(_Run(notes=_Notes() if tagged else None))
+            heights = [page.height for page in self._document.pages]
+            token = _RUN.set(_Run(notes=_Notes(page_heights=heights) if tagged else None))
             try:
                 data = self._document.write_pdf(**options)
             finally:
@@ -394,7 +539,7 @@ def lay_out(html: str, base_dir: Path, asset_roots: list[Path], variant: str, fi
         try:
             document = weasyprint.HTML(
                 string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher,
-            ).render(pdf_tags=variant == "pdf/ua-1")
+            ).render(pdf_tags=variant in TAGGED_VARIANTS)
         finally:
             _RUN.reset(token)
     return Layout(document, run.deferred, fetcher, warnings, variant)

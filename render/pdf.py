@@ -33,7 +33,10 @@ from render.fontmerge import merge_truetype
 from render.join import Piece, join
 from render.worker import ChunkFacts, LayoutJob, Pool
 
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2b", "plain")
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-2a", "pdf/a-2b", "plain")
+# pdf/a-2b, the untagged archive copy of earlier releases, now names the tagged one: a PDF/A-2a
+# file meets PDF/A-2b too (level A is level B with tags and Unicode text).
+VARIANT_ALIASES = {"pdf/a-2b": "pdf/a-2a"}
 RENUMBER_ROUNDS = 6  # a table of contents whose length keeps moving page numbers is an error after this
 # Laid-out chunks are held by their workers until numbered, unless the report is this big
 # (in characters of HTML, about 150 pages): then each is laid out again when written, so that a
@@ -197,6 +200,7 @@ def render_pdf(html: str, base_dir: Path, asset_roots: list[Path], variant: str 
     `chunked=False` lays the report out in one piece (for comparison: the text is the same)."""
     if variant not in PDF_VARIANTS:
         raise ValueError(f"unknown PDF variant {variant!r}, expected one of {', '.join(PDF_VARIANTS)}")
+    variant = VARIANT_ALIASES.get(variant, variant)
     own_pool = pool is None
     pool = pool if pool is not None else Pool(1)
     try:

@@ -1,20 +1,27 @@
 """Finishes WeasyPrint's PDF for its variant: the only module that imports pikepdf.
 
-WeasyPrint 70 tags a PDF/UA-1 document page by page: an element that crosses a
-page break becomes one structure element per page, a table's repeated header
-row is tagged again on every page, the page margins (running header, footer)
-are tagged content hanging outside the structure tree instead of artifacts,
-decorative (aria-hidden) SVGs and leader dots are tagged, an <li>'s paragraph
-sits right in the LI, a link's ::after is a Link inside the Link, and there is
-no /IDTree for the table header cells' /IDs. render.pdf leaves notes on the
+WeasyPrint 70 tags a PDF/UA-1 document page by page and line by line: an element
+that crosses a page break becomes one structure element per page, a link that
+wraps one Link per line, a table's repeated header row is tagged again on every
+page, the page margins (running header, footer) are tagged content hanging
+outside the structure tree instead of artifacts, decorative (aria-hidden) SVGs
+and leader dots are tagged, an <li>'s paragraph sits right in the LI, a link's
+::after is a Link inside the Link, table cells' /Headers are guessed by position
+(a row group's heading taken for a column header), no TH has /Scope, and there is
+no /IDTree for the header cells' /IDs. render.engine leaves notes on the
 structure elements (/TulKey: which HTML element; /TulArtifact: which kind of
-artifact), and this module rebuilds the tree from them: fragments merged,
-repeats, margins and decorations turned into artifacts in the content streams,
-marked-content ids renumbered, /ParentTree and /IDTree written anew.
+artifact; /TulID and /TulHeaders: a cell's HTML id and headers), and this module
+rebuilds the tree from them: fragments merged, repeats, margins and decorations
+turned into artifacts in the content streams, marked-content ids renumbered,
+cells named as the HTML names them, /ParentTree and /IDTree written anew.
+
+The archive copy (PDF/A-2a) is tagged and finished the same way, and says in its
+XMP that it is PDF/UA-1 too, with the description PDF/A asks for such a schema.
 
 A report laid out in chunks (render.chunk) is finished chunk by chunk: the
 elements several chunks share (<main>, a part cut in two) keep a /TulShared note
-for render.join, and header-cell /IDs get the chunk's prefix so they stay unique.
+for render.join, and the header-cell /IDs made up for cells without an HTML id
+(a Markdown table's) get the chunk's prefix so they stay unique.
 
 Everything is a pure function of the input bytes, so a build stays byte-for-byte
 reproducible: no clock, and an /ID that qpdf derives from the content.
@@ -25,14 +32,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator, String
 
-# The notes render.pdf leaves on WeasyPrint's structure elements; none survives finish_pdf.
+# The variants whose PDF is tagged and finished here: PDF/UA-1, and the archive copy, PDF/A-2a,
+# which is tagged the same way and also says it is PDF/UA-1.
+TAGGED_VARIANTS = ("pdf/ua-1", "pdf/a-2a")
+# The notes render.engine leaves on WeasyPrint's structure elements; none survives finishing.
 NOTE_KEY = "/TulKey"  # int: the HTML element (and pseudo-element) the structure element comes from
 NOTE_ARTIFACT = "/TulArtifact"  # name: /Header, /Footer, /Pagination or /Layout
 NOTE_SHARED = "/TulShared"  # int: an element several chunks share; render.join merges and removes it
+NOTE_ID = "/TulID"  # string: a header cell's HTML id, or a made-up one starting with LOCAL_ID
+NOTE_HEADERS = "/TulHeaders"  # array of strings: the ids of a cell's header cells, in reading order
+NOTES = (NOTE_KEY, NOTE_ARTIFACT, NOTE_SHARED, NOTE_ID, NOTE_HEADERS)
+# Starts the id of a header cell without an HTML id (a Markdown table's): it gets the chunk's
+# prefix. An HTML parser turns NUL into U+FFFD, so no HTML id starts with it.
+LOCAL_ID = "\x00"
 # The artifact property lists written in place of a dropped element's marks.
 _ARTIFACT_PROPERTIES = {
     "/Header": {"/Type": Name.Pagination, "/Subtype": Name.Header},
@@ -46,6 +63,8 @@ _REPEATED_PARTS = {"/THead", "/TFoot"}  # printed again on each page a table cro
 _TEXT_HOLDERS = {"/P", "/H1", "/H2", "/H3", "/H4", "/H5", "/H6", "/TD", "/TH", "/Lbl", "/LBody", "/Caption",
                  "/Span", "/BlockQuote", "/Quote", "/Code", "/Em", "/Strong", "/Note", "/Reference"}
 _SPAN_SAYS = ("/A", "/Alt", "/ActualText", "/E", "/Lang", "/ID", NOTE_ARTIFACT, NOTE_SHARED)
+# Inline elements: cut into one structure element per line, merged back into one.
+_INLINE = {"/Link", "/Span", "/Em", "/Strong", "/Quote", "/Code", "/Reference", "/NonStruct"}
 
 
 @dataclass(frozen=True)
@@ -107,23 +126,9 @@ class _Node:
 _Kid = _Node | _Marked | pikepdf.Object  # a Dictionary kid is an /OBJR
 
 
-def finish_pdf(data: bytes, variant: str, lang: str, title: str) -> bytes:
-    """Complete WeasyPrint's `data` for `variant` ('pdf/ua-1', 'pdf/a-2b', 'plain')."""
-    if variant == "plain":
-        return data
-    with pikepdf.open(BytesIO(data)) as pdf:
-        finish_metadata(pdf, variant, lang, title)
-        if variant == "pdf/ua-1":
-            _accessible(pdf, b"", keep_shared=False)
-        out = BytesIO()
-        # deterministic_id: qpdf derives /ID from the content instead of the clock.
-        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue()
-
-
 def finish_chunk(data: bytes, variant: str, chunk: int) -> bytes:
     """Rebuild one chunk's structure tree for render.join; metadata is the joined document's business."""
-    if variant != "pdf/ua-1":
+    if variant not in TAGGED_VARIANTS:
         return data
     with pikepdf.open(BytesIO(data)) as pdf:
         _accessible(pdf, f"c{chunk}-".encode(), keep_shared=True)
@@ -134,7 +139,7 @@ def finish_chunk(data: bytes, variant: str, chunk: int) -> bytes:
 
 
 def finish_metadata(pdf: pikepdf.Pdf, variant: str, lang: str, title: str) -> None:
-    """Language and title wherever a reader looks for them."""
+    """Language, title and dates wherever a reader looks for them; the archive copy's PDF/UA claim."""
     if lang and not str(pdf.Root.get("/Lang", "")):
         pdf.Root.Lang = String(lang)
     if title and not str(pdf.docinfo.get("/Title", "")):
@@ -143,9 +148,56 @@ def finish_metadata(pdf: pikepdf.Pdf, variant: str, lang: str, title: str) -> No
         # Opened for writing only when needed: rewriting the XMP packet is not a no-op.
         with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
             meta["dc:title"] = title
-    if variant == "pdf/ua-1":
+    if variant in TAGGED_VARIANTS:
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         pdf.Root.MarkInfo = Dictionary(Marked=True)
+    if variant != "plain":
+        _amend_xmp(pdf, variant)
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XMP = "http://ns.adobe.com/xap/1.0/"
+# The archive copy is PDF/A-2a and PDF/UA-1 at once. PDF/A admits only the XMP schemas it
+# names, or ones described in the packet (ISO 19005-2 6.6.2.3.2): pdfuaid is described here.
+_PDFUA_CLAIM = f"""<rdf:Description xmlns:rdf="{_RDF}" rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" \
+pdfuaid:part="1"/>
+<rdf:Description xmlns:rdf="{_RDF}" rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
+
+
+def _amend_xmp(pdf: pikepdf.Pdf, variant: str) -> None:
+    """xmp:MetadataDate (the modification date: the packet changes with the content only) and,
+    in the archive copy, the PDF/UA-1 claim with its schema, added to WeasyPrint's packet."""
+    stream = pdf.Root.get("/Metadata")
+    if not isinstance(stream, pikepdf.Stream):
+        return
+    packet = stream.read_bytes()
+    end = packet.rfind(b"</rdf:RDF>")
+    if end < 0:
+        return
+    meta = pdf.open_metadata()
+    added = ""
+    date = meta.get("xmp:ModifyDate") or meta.get("xmp:CreateDate")
+    if date and not meta.get("xmp:MetadataDate"):
+        added += (f'<rdf:Description xmlns:rdf="{_RDF}" rdf:about="" xmlns:xmp="{_XMP}">'
+                  f"<xmp:MetadataDate>{escape(date)}</xmp:MetadataDate></rdf:Description>\n")
+    if variant == "pdf/a-2a" and not meta.get("pdfuaid:part"):
+        added += _PDFUA_CLAIM
+    if added:
+        stream.write(packet[:end] + added.encode() + packet[end:])
 
 
 def _accessible(pdf: pikepdf.Pdf, id_prefix: bytes, keep_shared: bool) -> None:
@@ -159,7 +211,7 @@ def _accessible(pdf: pikepdf.Pdf, id_prefix: bytes, keep_shared: bool) -> None:
 
     rebuilder = _Rebuilder(pdf)
     rebuilder.rebuild(document)
-    _retarget_headers(document, rebuilder.aliases, id_prefix)
+    _name_cells(document, id_prefix)
 
     live = document.marked()
     live_set = set(live)
@@ -231,7 +283,6 @@ class _Rebuilder:
 
     pdf: pikepdf.Pdf
     dropped: dict[_Marked, str] = field(default_factory=dict)
-    aliases: dict[bytes, bytes] = field(default_factory=dict)  # header cell /ID -> kept /ID
 
     def rebuild(self, node: _Node) -> None:
         """Drop artifacts and repeated table parts, merge page fragments, recurse, tidy."""
@@ -244,8 +295,6 @@ class _Rebuilder:
                 if kind is not None or first is not None:
                     for marked in kid.marked():
                         self.dropped[marked] = kind or "/Pagination"
-                    if first is not None:
-                        self.aliases.update(_header_aliases(kid, first))
                     # An artifact's link annotations (a TOC leader's) still need a tagged owner.
                     kept.extend(k for n in kid.walk() for k in n.kids if not isinstance(k, (_Node, _Marked)))
                     continue
@@ -254,8 +303,6 @@ class _Rebuilder:
                 previous = kept[-1] if kept else None
                 if isinstance(previous, _Node) and _continues(previous, kid):
                     previous.absorb(kid)
-                    if "/ID" in kid.obj and "/ID" in previous.obj:
-                        self.aliases[bytes(kid.obj.ID)] = bytes(previous.obj.ID)
                     continue
             kept.append(kid)
         node.kids = kept
@@ -300,33 +347,44 @@ def _is(kid: object, tag: str) -> bool:
 
 
 def _continues(previous: _Node, kid: _Node) -> bool:
-    """True when `kid` is the same HTML element as `previous`, carried onto a later page."""
+    """True when `kid` is the same HTML element as `previous`, continued on a later line or page.
+
+    WeasyPrint makes one structure element per fragment of a box: per page, and for an
+    inline element (a link) per line; the fragments of one element are siblings in a row."""
     if previous.key is None or previous.key != kid.key or previous.tag != kid.tag:
         return False
     before, after = previous.span(), kid.span()
-    return before is not None and after is not None and before[1] < after[0]
+    if before is None or after is None:
+        return False
+    return before[1] < after[0] or (kid.tag in _INLINE and before[1] <= after[0])
 
 
-def _header_aliases(repeated: _Node, first: _Node) -> dict[bytes, bytes]:
-    """Header cell /IDs of a repeated header row -> those of the first, position by position."""
-    old = [bytes(n.obj.ID) for n in repeated.walk() if n.tag == "/TH" and "/ID" in n.obj]
-    new = [bytes(n.obj.ID) for n in first.walk() if n.tag == "/TH" and "/ID" in n.obj]
-    return dict(zip(old, new, strict=False))
+def _name_cells(document: _Node, prefix: bytes) -> None:
+    """Table cells get the /ID and /Headers the HTML gives them (render.engine's notes), in place
+    of WeasyPrint's guesses by position; made-up ids (not from HTML) get the chunk's `prefix`."""
+    local = LOCAL_ID.encode()
 
+    def named(value: pikepdf.Object) -> String:
+        raw = bytes(value)
+        return String(prefix + raw[len(local):] if raw.startswith(local) else raw)
 
-def _retarget_headers(document: _Node, aliases: dict[bytes, bytes], prefix: bytes) -> None:
-    """Point data cells' /Headers at header cells that are still in the tree; prefix every /ID."""
-    if not aliases and not prefix:
-        return
-    for node in document.walk():
-        if prefix and "/ID" in node.obj:
-            node.obj.ID = String(prefix + bytes(node.obj.ID))
-        attributes = node.obj.get("/A")
-        for attribute in (attributes if isinstance(attributes, Array) else [attributes]):
-            if isinstance(attribute, Dictionary) and "/Headers" in attribute:
-                attribute.Headers = Array(
-                    [String(prefix + aliases.get(bytes(h), bytes(h))) for h in attribute.Headers]
-                )
+    cells = [node.obj for node in document.walk() if node.tag in ("/TD", "/TH")]
+    for obj in cells:
+        if NOTE_ID in obj:
+            obj.ID = named(obj[NOTE_ID])
+        elif "/ID" in obj:
+            del obj.ID
+    known = {bytes(obj.ID) for obj in cells if "/ID" in obj}
+    for obj in cells:
+        attributes = obj.get("/A")
+        if not isinstance(attributes, Dictionary):
+            continue
+        # An HTML `headers` naming no header cell here would dangle (a table never crosses chunks): left out.
+        headers = [h for h in (named(h) for h in obj.get(NOTE_HEADERS, Array())) if bytes(h) in known]
+        if headers:
+            attributes.Headers = Array(headers)
+        elif "/Headers" in attributes:
+            del attributes.Headers
 
 
 # A marked-content start as WeasyPrint writes it ('/P\n<</MCID 3>>\nBDC'). Its content streams
@@ -426,8 +484,8 @@ def _write_back(pdf: pikepdf.Pdf, root: pikepdf.Object, document: _Node, renumbe
                 kids.append(kid)
         node.obj.K = kids
         node.obj.P = parent
-        for note in (NOTE_KEY, NOTE_ARTIFACT) if keep_shared else (NOTE_KEY, NOTE_ARTIFACT, NOTE_SHARED):
-            if note in node.obj:
+        for note in NOTES:
+            if note in node.obj and not (keep_shared and note == NOTE_SHARED):
                 del node.obj[note]
 
     store(document, root)

@@ -18,19 +18,35 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pypdf import PdfReader
+from test_pdf_tags import check_dates
 
 from render.build import BuildOptions, build_report, default_assets
 from render.load import load_report
 from render.pdf import render_pdf
+from render.pdfua import NOTES
 
 PDF_NAME = "ks-t1-2020.pdf"
 PAINTING = {"f", "F", "f*", "S", "s", "B", "B*", "b", "b*", "Tj", "TJ", "'", '"', "Do", "sh", "INLINE IMAGE"}
 
 
-@pytest.fixture(scope="module", params=["house style", "inriktningsmål on new pages"])
+@pytest.fixture(scope="module")
+def built_archive(tmp_path_factory: pytest.TempPathFactory, default_report_dir: Path) -> Path:
+    """build/<slug>/ of the default report as its archive copy, PDF/A-2a."""
+    out = tmp_path_factory.mktemp("archive")
+    result = build_report(default_report_dir, BuildOptions(out_dir=out, strict=True, pdf_variant="pdf/a-2a"))
+    assert result.warnings == [] and result.chunks == 5
+    return out / result.slug
+
+
+BUILDS = {"house style": "built_default", "inriktningsmål on new pages": "built_goal_pages",
+          "archive copy": "built_archive"}
+
+
+@pytest.fixture(scope="module", params=list(BUILDS))
 def built(request: pytest.FixtureRequest) -> Path:
-    """The joined PDF of the default report: in 5 chunks, and in 8 with parts cut in two."""
-    return request.getfixturevalue("built_default" if request.param == "house style" else "built_goal_pages")
+    """The joined PDF of the default report: in 5 chunks, in 8 with parts cut in two, and the
+    archive copy (PDF/A-2a), which is finished as the PDF/UA-1 file is and passes the same tests."""
+    return request.getfixturevalue(BUILDS[request.param])
 
 
 @pytest.fixture(scope="module")
@@ -184,12 +200,9 @@ def test_catalog_and_metadata_claim_pdf_ua_1(pdf: pikepdf.Pdf, default_report_di
 
 
 def test_dates_come_from_the_report_not_the_clock(pdf: pikepdf.Pdf, default_report_dir: Path) -> None:
-    as_of = load_report(default_report_dir).report.as_of
-    assert str(pdf.docinfo.CreationDate) == "D:" + as_of.strftime("%Y%m%d")
-    assert "/ModDate" not in pdf.docinfo or pdf.docinfo.ModDate == pdf.docinfo.CreationDate
-    meta = pdf.open_metadata()
-    assert meta["xmp:CreateDate"] == as_of.isoformat()
-    assert "xmp:MetadataDate" not in meta and "xmp:ModifyDate" not in meta
+    front_page = load_report(default_report_dir).report.front_page
+    assert front_page is not None
+    check_dates(pdf, front_page.date)  # Info and XMP: created, modified and metadata dates
     assert len(pdf.trailer.ID) == 2
 
 
@@ -203,9 +216,10 @@ def test_same_input_gives_the_same_bytes(built_default: Path, content_copy: Path
 
 
 def test_no_private_notes_are_left(pdf: pikepdf.Pdf) -> None:
+    assert set(NOTES) == {"/TulKey", "/TulArtifact", "/TulShared", "/TulID", "/TulHeaders"}
     for obj in pdf.objects:
         if isinstance(obj, pikepdf.Dictionary):
-            assert "/TulKey" not in obj and "/TulArtifact" not in obj, obj.objgen
+            assert not set(obj.keys()) & set(NOTES), obj.objgen
 
 
 # ---------- content: tagged or artifact, never both, never neither ----------
@@ -514,18 +528,80 @@ def _page_text_by_mark_bytes(data: bytes, tmp_path: Path) -> list[dict[str, str]
 # ---------- the archive variant ----------
 
 
-def test_pdf_a_2b_variant_claims_pdf_a_2b(built_default: Path, default_report_dir: Path) -> None:
-    html = (built_default / "index.html").read_text(encoding="utf-8")
+# What PDF/A-2 admits in XMP without describing it (ISO 19005-2 6.6.2.3.2: the XMP 2004 schemas
+# and PDF/A's own), and the namespaces the description of an extension schema is written in.
+PREDEFINED = {
+    "http://purl.org/dc/elements/1.1/", "http://ns.adobe.com/xap/1.0/", "http://ns.adobe.com/xap/1.0/rights/",
+    "http://ns.adobe.com/xap/1.0/mm/", "http://ns.adobe.com/xap/1.0/bj/", "http://ns.adobe.com/xap/1.0/t/pg/",
+    "http://ns.adobe.com/xmp/1.0/DynamicMedia/", "http://ns.adobe.com/pdf/1.3/", "http://ns.adobe.com/photoshop/1.0/",
+    "http://ns.adobe.com/camera-raw-settings/1.0/", "http://ns.adobe.com/exif/1.0/", "http://ns.adobe.com/tiff/1.0/",
+    "http://www.aiim.org/pdfa/ns/id/",
+}
+DESCRIBING = {"http://www.aiim.org/pdfa/ns/extension/", "http://www.aiim.org/pdfa/ns/schema#",
+              "http://www.aiim.org/pdfa/ns/property#", "http://www.aiim.org/pdfa/ns/type#",
+              "http://www.aiim.org/pdfa/ns/field#"}
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+
+def _namespace(name: str) -> str:
+    return name[1:].split("}")[0] if name.startswith("{") else ""
+
+
+def test_the_archive_copy_is_pdf_a_2a_and_pdf_ua_1(built_archive: Path) -> None:
+    with pikepdf.open(built_archive / PDF_NAME) as pdf:
+        meta = pdf.open_metadata()
+        assert (meta["pdfaid:part"], meta["pdfaid:conformance"], meta["pdfuaid:part"]) == ("2", "A", "1")
+        assert pdf.pdf_version == "1.7" and "/Encrypt" not in pdf.trailer and len(pdf.trailer.ID) == 2
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+        annotations = [a for page in pdf.pages for a in page.obj.get("/Annots", [])]
+        assert annotations and all(int(a.F) == 4 for a in annotations)  # printed, not hidden
+
+
+def test_the_archive_xmp_describes_every_schema_it_uses(built_archive: Path) -> None:
+    """PDF/UA's identification is not a PDF/A schema: the packet carries its description."""
+    from xml.etree import ElementTree
+
+    with pikepdf.open(built_archive / PDF_NAME) as pdf:
+        root = ElementTree.fromstring(pdf.Root.Metadata.read_bytes())
+    described: dict[str, dict[str, str]] = {}
+    for schema in root.iter("{http://www.aiim.org/pdfa/ns/schema#}namespaceURI"):
+        holder = next(li for li in root.iter(f"{{{RDF}}}li") if schema in list(li))
+        properties = {p.findtext("{http://www.aiim.org/pdfa/ns/property#}name"):
+                      p.findtext("{http://www.aiim.org/pdfa/ns/property#}valueType")
+                      for p in holder.iter(f"{{{RDF}}}li") if p is not holder}
+        described[schema.text or ""] = properties
+    assert described == {"http://www.aiim.org/pdfua/ns/id/": {"part": "Integer"}}
+    used = set()
+    for description in root.iter(f"{{{RDF}}}Description"):
+        if description.get(f"{{{RDF}}}about") is None:
+            continue
+        used |= {(_namespace(k), k.split("}")[-1]) for k in description.attrib if _namespace(k) != RDF}
+        used |= {(_namespace(child.tag), child.tag.split("}")[-1]) for child in description}
+    assert ("http://www.aiim.org/pdfua/ns/id/", "part") in used
+    for namespace, name in used:
+        assert namespace in PREDEFINED | DESCRIBING or name in described.get(namespace, {}), (namespace, name)
+
+
+def test_the_archive_info_dictionary_agrees_with_its_xmp(built_archive: Path) -> None:
+    """PDF/A-2 (6.6.2.3.1): each Info entry that XMP also has says the same there."""
+    with pikepdf.open(built_archive / PDF_NAME) as pdf:
+        info, meta = pdf.docinfo, pdf.open_metadata()
+        assert str(info.Title) == meta["dc:title"]
+        assert [str(info.Author)] == meta["dc:creator"]
+        assert str(info.Subject) == meta["dc:description"]
+        assert str(info.Creator) == meta["xmp:CreatorTool"]
+        assert str(info.Producer) == meta["pdf:Producer"]
+        for key, xmp in (("/CreationDate", "xmp:CreateDate"), ("/ModDate", "xmp:ModifyDate")):
+            assert str(info[key]) == "D:" + meta[xmp].replace("-", ""), key
+        assert set(info.keys()) <= {"/Title", "/Author", "/Subject", "/Creator", "/Producer", "/CreationDate", "/ModDate"}
+
+
+def test_pdf_a_2b_names_the_tagged_archive_copy(built_archive: Path, default_report_dir: Path) -> None:
+    """--pdf-variant pdf/a-2b, the untagged archive copy of earlier releases, gives the PDF/A-2a
+    file: it meets PDF/A-2b too."""
+    html = (built_archive / "index.html").read_text(encoding="utf-8")
     assets = default_assets()
     result = render_pdf(html, default_report_dir, [*assets.style_dirs, *assets.template_dirs], variant="pdf/a-2b")
     assert result.warnings == []
-    with pikepdf.open(BytesIO(result.data)) as pdf:
-        meta = pdf.open_metadata()
-        assert meta["pdfaid:part"] == "2"
-        assert meta["pdfaid:conformance"] == "B"
-        assert "pdfuaid:part" not in meta
-        (intent,) = pdf.Root.OutputIntents
-        assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
-        assert len(pdf.trailer.ID) == 2
-        assert str(pdf.Root.Lang) == "sv-SE"
-        assert str(pdf.docinfo.Title) == meta["dc:title"]
+    assert result.data == (built_archive / PDF_NAME).read_bytes()
