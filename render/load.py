@@ -22,7 +22,6 @@ import re
 import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +35,7 @@ from render.positions import Pos, Positions, dotted, named
 from render.validation import normalise_numbers, validation_problems
 from render.values import number_problem
 
-__all__ = ["REPORT_FILE", "LoadedReport", "Pos", "Positions", "dotted", "dump_yaml", "load_report", "load_yaml_file",
-           "split_report"]
+__all__ = ["REPORT_FILE", "LoadedReport", "Pos", "Positions", "dotted", "load_report", "load_yaml_file"]
 
 # Far deeper than any report (the default content nests 8 levels), far shallower than
 # Python's recursion limit, which 20 000 levels of '[' would otherwise reach.
