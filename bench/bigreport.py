@@ -52,7 +52,7 @@ def _goal_file(number: int, activities: list[int], texts: list[str]) -> str:
             "    indicators:",
             "      - name: Andel genomförda aktiviteter",
             "        outcome: 40 %",
-            "        comparison: 35 %",
+            "        previous: 35 %",
             "        forecast: 90 %",
             "        target: 100 %",
             f"        period: Tertial 1 {2020}",
@@ -71,6 +71,8 @@ def _goal_file(number: int, activities: list[int], texts: list[str]) -> str:
             "        assessment: uppfylls_helt",
             "        expected_result: |",
             "          Stadens nämnder bedriver en ändamålsenlig och effektiv verksamhet.",
+            "        analysis: |",
+            "          Nämndmålet uppfylls. Uppföljningen visar att arbetet bedrivs enligt plan.",
         ]
     return "\n".join(lines) + "\n"
 
