@@ -55,6 +55,7 @@ fuzz: $(STAMP)
 # Side by side with plain WeasyPrint and Chromium; bench-quick leaves out the 10 000-activity report.
 bench: $(STAMP) system-deps
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/city.py
 
 bench-quick: $(STAMP) system-deps
 	$(BIN)/python bench/bench.py --quick
