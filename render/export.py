@@ -137,13 +137,20 @@ def _activities(derived: Derived) -> dict[str, bytes]:
     for goal in derived.report.assessed_goals():
         for act in goal.activities:
             rows.append([goal.number, goal.title, act.text, act.start.isoformat(), act.end.isoformat(),
-                         labels["export_yes" if act.deviation else "export_no"], act.analysis or ""])
+                         _deviation(act.deviation, labels), act.analysis or ""])
             data.append({"goal": goal.number, "goal_title": goal.title, "text": act.text, "start": act.start.isoformat(),
                          "end": act.end.isoformat(), "deviation": act.deviation, "analysis": act.analysis})
     header = [labels["export_goal"], labels["export_goal_title"], labels["activity"], labels["start"], labels["end"],
               labels["deviation"], labels["analysis"]]
     name = labels["file_activities"]
     return {f"{name}.csv": _csv(header, rows), f"{name}.json": _json(data)}
+
+
+def _deviation(deviation: bool | None, labels: dict[str, str]) -> str:
+    """Avvikelse as a CSV cell: yes, no, or not yet followed up (left empty in the content; null in JSON)."""
+    if deviation is None:
+        return labels["not_followed_up"]
+    return labels["export_yes" if deviation else "export_no"]
 
 
 def _table(derived: Derived, table: Any) -> tuple[list[str], list[list[str]], dict[str, Any]]:

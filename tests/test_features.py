@@ -264,3 +264,20 @@ def test_english_edition_is_a_setting(tmp_path: Path) -> None:
     for label in ("Summary analysis", "Partly met", "Full-year forecast", "Deviation", "Costs", '\\A Page "'):
         assert label in html, label
     assert "Uppfylls" not in html and "Kostnader" not in html
+
+
+def test_an_activity_not_yet_followed_up_is_exported_as_such(content_copy: Path) -> None:
+    from render.export import export_tables
+
+    goals = content_copy / "1-modern-storstad.yaml"
+    text = goals.read_text(encoding="utf-8")
+    assert "        end: 2020-03-31\n" in text
+    goals.write_text(text.replace("        end: 2020-03-31\n", "        end: 2020-03-31\n        deviation:\n", 1),
+                     encoding="utf-8")
+    derived, _ = validate_report(content_copy)
+    files = export_tables(derived)
+    rows = list(csv.reader(io.StringIO(files["aktiviteter.csv"].decode("utf-8-sig")), delimiter=";"))
+    row = next(r for r in rows if r[2].startswith("Kommunstyrelsen ska göra en översyn av fördelningsmodellen"))
+    assert row[5] == "Ej uppföljd"
+    data = json.loads(files["aktiviteter.json"])
+    assert next(a for a in data if a["text"] == row[2])["deviation"] is None
