@@ -21,7 +21,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from render.pdfua import NOTE_SHARED, finish_metadata
+from render.pdfua import NOTE_SHARED, finish_metadata, write_id_tree
 
 BookmarkEntry = tuple[int, int, str, float, float, bool]  # chunk page, level, label, x, y, open
 
@@ -163,15 +163,7 @@ def _join_structure(out: pikepdf.Pdf, roots: list[pikepdf.Object], offsets: list
         if id_tree is not None:
             entries = id_tree.Names
             names.extend((bytes(entries[i]), entries[i + 1]) for i in range(0, len(entries), 2))
-    if names:
-        names.sort(key=lambda pair: pair[0])
-        if len({key for key, _ in names}) != len(names):
-            raise ValueError("two structure elements of the joined document share an /ID")
-        flat = Array()
-        for name, element in names:
-            flat.append(String(name))
-            flat.append(element)
-        root.IDTree = out.make_indirect(Dictionary(Names=flat))
+    write_id_tree(out, root, names)
     root.K = Array([document])
     document.P = root
 

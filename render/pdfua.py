@@ -504,7 +504,12 @@ def _write_back(pdf: pikepdf.Pdf, root: pikepdf.Object, document: _Node, renumbe
 
 def _write_id_tree(pdf: pikepdf.Pdf, root: pikepdf.Object, document: _Node) -> None:
     """/IDTree: a name tree of every element /ID (table header cells), sorted as required."""
-    ids = sorted(((bytes(node.obj.ID), node.obj) for node in document.walk() if "/ID" in node.obj), key=lambda pair: pair[0])
+    write_id_tree(pdf, root, [(bytes(node.obj.ID), node.obj) for node in document.walk() if "/ID" in node.obj])
+
+
+def write_id_tree(pdf: pikepdf.Pdf, root: pikepdf.Object, ids: list[tuple[bytes, pikepdf.Object]]) -> None:
+    """Set `root`'s /IDTree to the name tree of `ids` (sorted, as a name tree must be); none removes it."""
+    ids = sorted(ids, key=lambda pair: pair[0])
     if len({key for key, _ in ids}) != len(ids):
         raise ValueError("two structure elements share an /ID")
     names = Array()
