@@ -33,6 +33,15 @@ class Elem:
     def objrs(self) -> list[pikepdf.Dictionary]:
         return [item for item in self.items if isinstance(item, pikepdf.Dictionary)]
 
+    @property
+    def marks(self) -> list[Mark]:
+        """This element's own marked content (not its kids')."""
+        return [item for item in self.items if isinstance(item, tuple)]
+
+    def all_marks(self) -> list[Mark]:
+        """Every marked-content sequence at or below this element."""
+        return [m for e in self.walk() for m in e.marks]
+
     def walk(self) -> list[Elem]:
         out = [self]
         for kid in self.kids:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
 
 import pikepdf
 import pytest
+from pdftags import Elem, structure
 from pypdf import PdfReader
 from test_pdf_tags import check_dates
 
@@ -68,55 +68,9 @@ def html(built: Path) -> str:
 # ---------- helpers: the structure tree and the marked content, as plain data ----------
 
 
-@dataclass
-class Elem:
-    """A structure element, its kids' elements and its own marked content (page, mcid)."""
-
-    obj: pikepdf.Dictionary
-    tag: str
-    kids: list[Elem] = field(default_factory=list)
-    marks: list[tuple[int, int]] = field(default_factory=list)
-    objrs: list[pikepdf.Dictionary] = field(default_factory=list)
-
-    def walk(self) -> list[Elem]:
-        out = [self]
-        for kid in self.kids:
-            out.extend(kid.walk())
-        return out
-
-    def all_marks(self) -> list[tuple[int, int]]:
-        return [m for e in self.walk() for m in e.marks]
-
-
-def _tree(pdf: pikepdf.Pdf) -> Elem:
-    pages = {p.obj.objgen: i for i, p in enumerate(pdf.pages)}
-    root = pdf.Root.StructTreeRoot
-
-    def kids(obj: pikepdf.Object) -> list[pikepdf.Object]:
-        k = obj.get("/K")
-        return [] if k is None else list(k) if isinstance(k, pikepdf.Array) else [k]
-
-    def load(obj: pikepdf.Dictionary, page: int | None) -> Elem:
-        page = pages[obj.Pg.objgen] if "/Pg" in obj else page
-        elem = Elem(obj, str(obj.S))
-        for kid in kids(obj):
-            if isinstance(kid, int):
-                elem.marks.append((page, int(kid)))
-            elif kid.get("/Type") == "/MCR":
-                elem.marks.append((pages[kid.Pg.objgen] if "/Pg" in kid else page, int(kid.MCID)))
-            elif kid.get("/Type") == "/OBJR":
-                elem.objrs.append(kid)
-            else:
-                elem.kids.append(load(kid, page))
-        return elem
-
-    (document,) = kids(root)
-    return load(document, None)
-
-
 @pytest.fixture(scope="module")
 def tree(pdf: pikepdf.Pdf) -> Elem:
-    return _tree(pdf)
+    return structure(pdf)
 
 
 def _marks(page: pikepdf.Page) -> list[tuple[str, pikepdf.Object | None, int]]:
@@ -459,7 +413,7 @@ def test_elements_crossing_pages_become_one_element(tmp_path: Path) -> None:
     result = render_pdf(CROSSING.format(para=para, rows=rows, items=items), tmp_path, [])
     with pikepdf.open(BytesIO(result.data)) as pdf:
         assert len(pdf.pages) > 3
-        tree = _tree(pdf)
+        tree = structure(pdf)
         tags = Counter(e.tag for e in tree.walk())
         assert (tags["/Table"], tags["/THead"], tags["/TBody"], tags["/TR"], tags["/L"]) == (1, 1, 1, 61, 1)
         assert tags["/P"] == 1 and tags["/LI"] == 40
@@ -512,7 +466,7 @@ FIGURES = """<!DOCTYPE html><html lang="sv-SE"><head><meta charset="utf-8"><titl
 def test_figures_get_their_words_or_become_artifacts(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     result = render_pdf(FIGURES, tmp_path, [])
     with pikepdf.open(BytesIO(result.data)) as pdf:
-        alts = [str(e.obj.get("/Alt", "")) for e in _tree(pdf).walk() if e.tag == "/Figure"]
+        alts = [str(e.obj.get("/Alt", "")) for e in structure(pdf).walk() if e.tag == "/Figure"]
     assert alts == ["Stadens logotyp.", "Staplar. Två staplar.", ""]
     # The last SVG has no words at all: that is a warning, so a strict build stops.
     assert result.warnings == ["image or SVG without a text alternative in the PDF"]
