@@ -38,24 +38,27 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pydyf  # WeasyPrint's own PDF writer: its objects are what the notes are made of
-import weasyprint
-import weasyprint.draw.text as _weasy_draw_text
-import weasyprint.layout as _weasy_layout
-import weasyprint.layout.block as _weasy_block
-import weasyprint.layout.inline as _weasy_inline
-import weasyprint.layout.page as _weasy_page
-import weasyprint.pdf as _weasy_pdf
-from weasyprint.anchors import gather_anchors
-from weasyprint.formatting_structure.boxes import InlineBox, LineBox, MarginBox, TextBox
-from weasyprint.layout.absolute import AbsolutePlaceholder
-from weasyprint.layout.background import layout_box_backgrounds
-from weasyprint.matrix import Matrix
-from weasyprint.pdf import tags as _weasy_tags
-from weasyprint.urls import URLFetcher
 
 from render.cells import CellNote, table_notes
 from render.errors import BuildError
+from render.libraries import quick_library_lookup
 from render.pdfua import LOCAL_ID, NOTE_ARTIFACT, NOTE_HEADERS, NOTE_ID, NOTE_KEY, NOTE_SHARED, TAGGED_VARIANTS
+
+with quick_library_lookup():  # WeasyPrint opens its C libraries as it is imported
+    import weasyprint
+    import weasyprint.draw.text as _weasy_draw_text
+    import weasyprint.layout as _weasy_layout
+    import weasyprint.layout.block as _weasy_block
+    import weasyprint.layout.inline as _weasy_inline
+    import weasyprint.layout.page as _weasy_page
+    import weasyprint.pdf as _weasy_pdf
+    from weasyprint.anchors import gather_anchors
+    from weasyprint.formatting_structure.boxes import InlineBox, LineBox, MarginBox, TextBox
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+    from weasyprint.layout.background import layout_box_backgrounds
+    from weasyprint.matrix import Matrix
+    from weasyprint.pdf import tags as _weasy_tags
+    from weasyprint.urls import URLFetcher
 
 ENGINE_VERSION = "70.0"  # the WeasyPrint release whose internals this module was written against
 SHARED_ATTRIBUTE = "data-tul-shared"  # an element that several chunks share (render.chunk writes it)

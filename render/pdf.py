@@ -21,8 +21,8 @@ import json
 import re
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import lru_cache, partial
 from html import unescape
 from importlib import metadata
 from pathlib import Path
@@ -128,6 +128,7 @@ class _Slot:
     facts: ChunkFacts | None = None
     worker: int | None = None  # where its layout is held
     pending: Future[Any] | None = None
+    guess: bool = False  # laid out only to guess its length (not one of the build's chunks)
 
 
 class _Build:
@@ -178,11 +179,19 @@ class _Build:
 
     def lay_out(self, slots: list[_Slot]) -> None:
         """Lay out every slot whose facts are unknown, largest first, and wait for them."""
+        self.submit_layouts(slots)
+        self.collect(slots)
+
+    def submit_layouts(self, slots: list[_Slot]) -> None:
+        """Send every slot whose facts are unknown to be laid out, largest first."""
         for slot in sorted(slots, key=lambda s: -len(s.job.html)):
             if slot.facts is None and slot.pending is None:
                 slot.worker, slot.pending = self.pool.submit("lay_out", slot.job, self.hold,
                                                              weight=len(slot.job.html))
-                self.laid_out += 1
+                self.laid_out += not slot.guess
+
+    def collect(self, slots: list[_Slot]) -> None:
+        """Wait for the slots' layouts and keep what they tell."""
         for slot in slots:
             if slot.pending is not None:
                 slot.facts = slot.pending.result()
@@ -191,6 +200,45 @@ class _Build:
             if slot.facts is not None:
                 self.known[slot.job.key] = slot.facts
             self.keys.append(slot.job.key)
+
+    def submit_write(self, slot: _Slot, start: int, total: int) -> _Write:
+        """Number, draw and finish a laid-out slot from `start` of `total` pages (or take it from the
+        store): on the worker that holds its layout, unless another would be done sooner even
+        laying it out again."""
+        assert slot.facts is not None
+        key = _key("pdf", slot.job.key, json.dumps(slot.facts.files, sort_keys=True), start, total,
+                   sorted(slot.foreign))
+        stored_pdf, stored_facts = self.store.get("pdf", key), self.store.get("pdf-facts", key)
+        if stored_pdf is not None and stored_facts is not None:
+            return _Write(slot, key, start, total, None, (stored_pdf, _facts_from_json(stored_facts)))
+        weight = len(slot.job.html)
+        worker = self.pool.sooner(slot.worker, weight)
+        _, future = self.pool.submit("write", slot.job, start, total, slot.foreign, worker=worker, weight=weight)
+        return _Write(slot, key, start, total, future, None)
+
+    def finish_write(self, write: _Write) -> tuple[bytes, ChunkFacts]:
+        """The written chunk (waiting for it), kept in the store."""
+        if write.ready is None:
+            assert write.pending is not None
+            data, facts, _ = write.pending.result()
+            self.drawn += 1
+            write.ready = data, facts
+            self.store.put("pdf", write.key, data)
+            self.store.put("pdf-facts", write.key, _facts_to_json(facts))
+        self.keys.append(write.key)
+        return write.ready
+
+
+@dataclass
+class _Write:
+    """A chunk being numbered and drawn, or taken from the store."""
+
+    slot: _Slot
+    key: str
+    start: int
+    total: int
+    pending: Future[Any] | None
+    ready: tuple[bytes, ChunkFacts] | None
 
 
 def render_pdf(html: str, base_dir: Path, asset_roots: list[Path], variant: str = "pdf/ua-1",
@@ -213,47 +261,58 @@ def render_pdf(html: str, base_dir: Path, asset_roots: list[Path], variant: str 
 
 
 def _render(build: _Build) -> PdfResult:
-    pool, store, variant = build.pool, build.store, build.variant
     chunks = build.chunks()
     everywhere = {name: c.index for c in chunks for name in c.anchors}
     numbered = len(chunks) > 1 and uses_target_counter(build.source)
     slots = [build.slot(c, everywhere, numbered) for c in chunks]
-    build.lay_out([s for s in slots if not s.numbered])
-    slots = _settle_numbers(build, slots, everywhere)
+    early: dict[int, _Write] = {}
+    ahead = build.pool.jobs > 1 and any(s.numbered for s in slots)
+    # With workers to spare, a chunk that prints the others' page numbers is also laid out now,
+    # without them: its length, which they seldom change, lets the other chunks be written while
+    # it is laid out again with the numbers. (Only to guess: the numbers settle as without it.)
+    guesses = [replace(build.slot(s.chunk, everywhere, False), guess=True) for s in slots if s.numbered] if ahead else []
+    build.lay_out([s for s in slots if not s.numbered] + guesses)
+    guessed = {g.chunk.index: g for g in guesses}
+
+    if ahead:
+        slots = _settle_numbers(build, slots, everywhere, partial(_write_ahead, build, slots, guessed, early))
+    else:
+        slots = _settle_numbers(build, slots, everywhere, _nothing)
     starts, total = _starts(slots)
-    futures: list[tuple[_Slot, str, Future[Any] | None, tuple[bytes, ChunkFacts] | None]] = []
-    for slot, start in sorted(zip(slots, starts, strict=True), key=lambda pair: -len(pair[0].job.html)):
-        assert slot.facts is not None
-        key = _key("pdf", slot.job.key, json.dumps(slot.facts.files, sort_keys=True), start, total,
-                   sorted(slot.foreign))
-        stored_pdf, stored_facts = store.get("pdf", key), store.get("pdf-facts", key)
-        if stored_pdf is not None and stored_facts is not None:
-            futures.append((slot, key, None, (stored_pdf, _facts_from_json(stored_facts))))
-            continue
-        _, future = pool.submit("write", slot.job, start, total, slot.foreign, worker=slot.worker,
-                                weight=len(slot.job.html))
-        futures.append((slot, key, future, None))
-    done: dict[int, tuple[bytes, ChunkFacts]] = {}
-    for slot, key, pending, ready in futures:
-        if ready is None:
-            assert pending is not None
-            data, facts, _ = pending.result()
-            build.drawn += 1
-            ready = data, facts
-            store.put("pdf", key, data)
-            store.put("pdf-facts", key, _facts_to_json(facts))
-        done[slot.chunk.index] = ready
-        build.keys.append(key)
+    writes: list[_Write] = []
+    for slot, start in _largest_first(slots, starts):
+        guess = early.pop(slot.chunk.index, None)
+        if guess is not None and (guess.start, guess.total) == (start, total):
+            writes.append(guess)
+        else:  # its first page moved after all: written again (the guess is not used)
+            writes.append(build.submit_write(slot, start, total))
+    unused = list(early.values())
+    done = {w.slot.chunk.index: build.finish_write(w) for w in writes}
+    for write in unused:
+        if write.pending is not None:
+            write.pending.exception()  # let it finish; its worker is then free again
     pieces = [Piece(data, facts.anchors, facts.bookmarks) for data, facts in (done[s.chunk.index] for s in slots)]
     warnings = list(dict.fromkeys(w for _, facts in (done[s.chunk.index] for s in slots) for w in facts.warnings))
     lang, title = _lang_and_title(build.source.html)
     # What the join no longer needs goes first: for a big report the join is the peak of this process.
     count = len(slots)
-    del futures, done, slots, chunks
+    del writes, unused, early, done, slots, chunks
     build.source = outline("")
     gc.collect()
-    data = join(pieces, variant, lang, title, _cached_merger(store, build.keys))
+    data = join(pieces, variant=build.variant, lang=lang, title=title,
+                merge_fonts=_cached_merger(build.store, build.keys))
     return PdfResult(data, warnings, total, count, build.laid_out, build.drawn, build.keys)
+
+
+def _write_ahead(build: _Build, slots: list[_Slot], guessed: dict[int, _Slot], early: dict[int, _Write]) -> None:
+    """Write the chunks that print no page numbers, from the first pages the guesses give them."""
+    starts, total = _starts([guessed.get(s.chunk.index, s) for s in slots])
+    early.update((s.chunk.index, build.submit_write(s, start, total))
+                 for s, start in _largest_first(slots, starts) if not s.numbered)
+
+
+def _largest_first(slots: list[_Slot], starts: list[int]) -> list[tuple[_Slot, int]]:
+    return sorted(zip(slots, starts, strict=True), key=lambda pair: -len(pair[0].job.html))
 
 
 def _starts(slots: list[_Slot]) -> tuple[list[int], int]:
@@ -265,11 +324,13 @@ def _starts(slots: list[_Slot]) -> tuple[list[int], int]:
     return starts, page - 1
 
 
-def _settle_numbers(build: _Build, slots: list[_Slot], everywhere: dict[str, int]) -> list[_Slot]:
+def _settle_numbers(build: _Build, slots: list[_Slot], everywhere: dict[str, int],
+                    meanwhile: Callable[[], None]) -> list[_Slot]:
     """Lay out the chunks that print other chunks' page numbers until the numbers stop moving.
 
     Such a chunk's own length (and its anchors') can move the numbers it prints, so
-    it is laid out again until the numbers it was given are the ones it yields."""
+    it is laid out again until the numbers it was given are the ones it yields.
+    `meanwhile` runs once, before the first of these layouts is sent (so that its work is queued first)."""
     if not any(s.numbered for s in slots):
         return slots
     current = slots
@@ -290,8 +351,15 @@ def _settle_numbers(build: _Build, slots: list[_Slot], everywhere: dict[str, int
         used = wanted
         current = [build.slot(s.chunk, everywhere, True, with_stubs(s.chunk, wanted[s.chunk.index]))
                    if s.numbered else s for s in slots]
-        build.lay_out([s for s in current if s.numbered])
+        meanwhile()
+        meanwhile = _nothing
+        build.submit_layouts([s for s in current if s.numbered])
+        build.collect([s for s in current if s.numbered])
     raise ValueError("the table of contents keeps changing length as its page numbers change")
+
+
+def _nothing() -> None:
+    return None
 
 
 def _cached_merger(store: ChunkStore, keys: list[str]) -> Callable[[list[bytes]], bytes]:

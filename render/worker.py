@@ -198,6 +198,15 @@ class Pool:
             worker = min(range(len(self._workers)), key=lambda n: (self._workers[n].queued, n))
         return worker, self._workers[worker].submit(name, args, weight)
 
+    def sooner(self, holder: int | None, weight: int) -> int | None:
+        """The worker to send a task of `weight` to: `holder` (which holds the layout it needs), unless
+        another worker would be done with it sooner even laying the chunk out again (twice the weight)."""
+        if holder is None or len(self._workers) < 2:
+            return holder
+        queued = [worker.queued for worker in self._workers]
+        other = min(range(len(queued)), key=lambda n: (queued[n], n))
+        return other if queued[other] + 2 * weight < queued[holder] + weight else holder
+
     def release(self) -> None:
         """Every worker forgets the layouts it holds (after a build, done or failed)."""
         _HELD.clear()

@@ -10,7 +10,7 @@ RENDER = Path(__file__).resolve().parent.parent / "render"
 # Upstream first. A module may import only modules earlier in this list.
 ORDER = ["errors", "paths", "output", "project", "positions", "values", "period", "labels", "draft", "mentions", "format",
          "contrast", "tables", "model", "validation", "load", "contribution", "history", "consolidate", "derive",
-         "markup", "templates", "chart", "check", "related", "html", "chunk", "pdfua", "cells", "engine", "fontmerge", "join",
+         "markup", "templates", "chart", "check", "related", "html", "chunk", "pdfua", "cells", "libraries", "engine", "fontmerge", "join",
          "worker", "cache", "pdf", "schema", "export", "successor", "roundtrip", "status", "scaffold", "build", "live",
          "preview", "cli", "__main__"]
 OWNERS = {"yaml": "load", "weasyprint": "engine", "pydyf": "engine", "markdown_it": "markup", "jinja2": "templates",

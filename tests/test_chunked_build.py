@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
@@ -78,6 +79,29 @@ def test_any_jobs_with_or_without_cache_give_the_same_bytes(
     cached = build(default_report_dir, built_default.parent, cache=True, force=True)
     assert cached.laid_out == 0 and cached.chunks == 5
     assert (built_default / PDF_NAME).read_bytes() == reference
+
+
+def test_a_wrong_guess_of_the_contents_length_is_written_again(
+        built_default: Path, default_report_dir: Path, tmp_path: Path, two_workers: Pool,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With workers to spare, the chunks are written while the contents page gets its numbers, from
+    the first pages its unnumbered layout gives them; when that guess is wrong they are written again."""
+    import render.pdf
+
+    guessed: list[int] = []
+    real = render.pdf._write_ahead
+
+    def wrong_by_a_page(build_, slots, guesses, early):  # type: ignore[no-untyped-def]
+        for guess in guesses.values():
+            assert guess.facts is not None
+            guess.facts = replace(guess.facts, pages=guess.facts.pages + 1)
+        real(build_, slots, guesses, early)
+        guessed.extend(w.start for w in early.values())
+
+    monkeypatch.setattr(render.pdf, "_write_ahead", wrong_by_a_page)
+    result = build(default_report_dir, tmp_path / "out", two_workers, cache=False)
+    assert len(guessed) == 4 and result.chunks == 5 and result.laid_out == 5 and result.drawn == 5
+    assert (tmp_path / "out" / result.slug / PDF_NAME).read_bytes() == (built_default / PDF_NAME).read_bytes()
 
 
 def test_goal_pages_style_jobs_give_the_same_bytes(
