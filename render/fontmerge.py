@@ -9,6 +9,7 @@ outline any subset has; the PDF then embeds each face once.
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 from fontTools.ttLib import TTFont
 
@@ -30,14 +31,20 @@ def merge_truetype(subsets: list[bytes]) -> bytes:
         their_index = {name: index for index, name in enumerate(their_order)}
         their_glyphs, their_metrics = font["glyf"], font["hmtx"]
         for index, name in enumerate(their_order[: len(order)]):
+            # Looked at unparsed: most glyph ids of a subset are empty in both fonts.
+            if not _has_outline(their_glyphs.glyphs[name]) or _has_outline(glyphs.glyphs[order[index]]):
+                continue
             glyph = their_glyphs[name]
-            if glyph.numberOfContours != 0 and glyphs[order[index]].numberOfContours == 0:
-                glyph.expand(their_glyphs)
-                # Subsets may name glyphs differently; glyph ids are what they share.
-                for component in getattr(glyph, "components", ()):
-                    component.glyphName = order[their_index[component.glyphName]]
-                glyphs[order[index]] = glyph
-                metrics[order[index]] = their_metrics[name]
+            # Subsets may name glyphs differently; glyph ids are what they share.
+            for component in getattr(glyph, "components", ()):
+                component.glyphName = order[their_index[component.glyphName]]
+            glyphs[order[index]] = glyph
+            metrics[order[index]] = their_metrics[name]
     out = BytesIO()
     base.save(out)
     return out.getvalue()
+
+
+def _has_outline(glyph: Any) -> bool:
+    """Whether a glyph, parsed or not, has an outline (a composite's components count)."""
+    return bool(getattr(glyph, "data", b"")) or getattr(glyph, "numberOfContours", 0) != 0
