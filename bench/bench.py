@@ -36,6 +36,7 @@ from measure import (  # noqa: E402
     ROOT,
     MeasureError,
     Series,
+    compile_tul,
     cpu_sample,
     find_chromium,
     others_since,
@@ -355,6 +356,7 @@ def main() -> int:
               "       `make bench` installs it (make system-deps: apt-get install chromium).", file=sys.stderr)
         return 2
     try:
+        compile_tul()
         tul = tul_command()
         print(f"tul benchmark: the default report {REPORT}, side by side with plain WeasyPrint and Chromium\n")
         print_machine(chromium)

@@ -33,8 +33,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from citygen import generate_city  # noqa: E402
+from measure import compile_tul  # noqa: E402
 
 CHROMIUM = ("/usr/bin/chromium", "chromium", "chromium-browser")
 TIMEOUT = 900
@@ -107,6 +109,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    compile_tul()
     tul, chromium = _tul(), _chromium()
     with tempfile.TemporaryDirectory(prefix="tul-city-") as name:
         tmp = Path(name)

@@ -17,6 +17,9 @@ time and checked against the installed version first:
   laid out before its page numbers are known and numbered afterwards.
 - `weasyprint.layout.page.PageType`: a chunk that does not start the document
   must not match `@page :first`.
+- `weasyprint.pdf.fonts.ffi`: its font subsetting asks cffi for `hb_codepoint_t[N]`
+  arrays of a new length N each time, and cffi parses every distinct type with
+  pycparser; tul hands it the same arrays typed `hb_codepoint_t[]`.
 - `weasyprint.pdf.add_tags`: runs with `page_references` computed once instead of
   once per structure element (pydyf rebuilds the tuple on every access).
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -52,6 +56,7 @@ with quick_library_lookup():  # WeasyPrint opens its C libraries as it is import
     import weasyprint.layout.inline as _weasy_inline
     import weasyprint.layout.page as _weasy_page
     import weasyprint.pdf as _weasy_pdf
+    import weasyprint.pdf.fonts as _weasy_fonts
     from weasyprint.anchors import gather_anchors
     from weasyprint.formatting_structure.boxes import InlineBox, LineBox, MarginBox, TextBox
     from weasyprint.layout.absolute import AbsolutePlaceholder
@@ -72,7 +77,7 @@ class EngineError(BuildError):
 
 # The private names tul patches or calls, as WeasyPrint defines them (kept before patching),
 # with the parameters each must still take.
-_INTERNALS: dict[str, tuple[Any, list[str]]] = {
+_INTERNALS: dict[str, tuple[Any, list[str] | None]] = {
     "weasyprint.pdf.tags._build_box_tree": (
         getattr(_weasy_tags, "_build_box_tree", None),
         ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"],
@@ -95,6 +100,7 @@ _INTERNALS: dict[str, tuple[Any, list[str]]] = {
         getattr(_weasy_draw_text, "draw_first_line", None),
         ["stream", "textbox", "text_overflow", "block_ellipsis", "matrix"],
     ),
+    "weasyprint.pdf.fonts.ffi": (getattr(_weasy_fonts, "ffi", None), None),  # an object: only its presence
     "weasyprint.pdf.add_tags": (
         getattr(_weasy_pdf, "add_tags", None), ["pdf", "document", "pdf_version", "page_streams"],
     ),
@@ -108,7 +114,7 @@ _INTERNALS: dict[str, tuple[Any, list[str]]] = {
 }
 
 
-def check_engine(version: str | None = None, internals: dict[str, tuple[Any, list[str]]] | None = None) -> None:
+def check_engine(version: str | None = None, internals: dict[str, tuple[Any, list[str] | None]] | None = None) -> None:
     """Raise EngineError unless WeasyPrint is the version (and shape) this adapter patches."""
     found = weasyprint.__version__ if version is None else version
     advice = f"install the pinned version: pip install 'weasyprint=={ENGINE_VERSION}'"
@@ -120,6 +126,8 @@ def check_engine(version: str | None = None, internals: dict[str, tuple[Any, lis
     for name, (obj, parameters) in (_INTERNALS if internals is None else internals).items():
         if obj is None:
             raise EngineError(f"error: WeasyPrint {found} has no {name}, which tul's adapter patches: {advice}")
+        if parameters is None:
+            continue
         # A namedtuple's fields, or a function's parameters.
         names = list(getattr(obj, "_fields", None) or signature(obj).parameters)
         if names != parameters:
@@ -407,6 +415,25 @@ def _tagging_with_fixed_references(pdf: Any, *args: Any) -> Any:
         pdf.__class__ = original
 
 
+class _ArrayTypesOnce:
+    """WeasyPrint's `ffi` as its font subsetting sees it: `new("hb_codepoint_t[71]", items)` becomes
+    `new("hb_codepoint_t[]", items)`, the same array, so that cffi parses the C type once per process
+    instead of once per distinct length (each parse about 5 ms, ten or more per chunk)."""
+
+    def __init__(self, ffi: Any) -> None:
+        self._ffi = ffi
+
+    def new(self, cdecl: Any, init: Any = None) -> Any:
+        if isinstance(cdecl, str) and init is not None:
+            sized = re.fullmatch(r"(\w+)\[(\d+)\]", cdecl)
+            if sized and hasattr(init, "__len__") and len(init) == int(sized.group(2)):
+                return self._ffi.new(f"{sized.group(1)}[]", init)
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+
 class _OwnAltCheck(logging.Filter):
     """tul judges figures' text alternatives itself (_Notes: alt, SVG title and desc, aria-label,
     aria-hidden); WeasyPrint's own check knows only alt and calls a decorative icon an error."""
@@ -422,6 +449,7 @@ _weasy_page.PageType = _offset_page_type
 _weasy_pdf.add_tags = _tagging_with_fixed_references
 _weasy_block.iter_line_boxes = _spacing_iter_line_boxes
 _weasy_draw_text.draw_first_line = _spaced_draw_first_line
+_weasy_fonts.ffi = _ArrayTypesOnce(_weasy_fonts.ffi)
 
 
 @dataclass(frozen=True)

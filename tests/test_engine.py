@@ -112,3 +112,17 @@ def test_files_outside_the_asset_folders_are_refused(tmp_path: Path, caplog: pyt
     assert any("outside the report's asset folders" in w for w in layout.warnings)
     assert layout.facts().files == {}
     caplog.clear()
+
+
+def test_font_subsetting_gets_the_same_arrays_with_one_parsed_type() -> None:
+    from weasyprint.text.ffi import ffi
+
+    from render.engine import _ArrayTypesOnce
+
+    wrapped = _ArrayTypesOnce(ffi)
+    sized, unsized = ffi.new("hb_codepoint_t[3]", [7, 8, 9]), wrapped.new("hb_codepoint_t[3]", [7, 8, 9])
+    assert list(unsized) == list(sized) == [7, 8, 9] and ffi.sizeof(unsized) == ffi.sizeof(sized)
+    assert ffi.typeof(unsized) == ffi.typeof(wrapped.new("hb_codepoint_t[5]", [0, 1, 2, 3, 4]))  # one type, any length
+    padded = wrapped.new("hb_codepoint_t[4]", [1, 2])  # shorter than declared: cffi's own rules, zeros after
+    assert list(padded) == [1, 2, 0, 0]
+    assert wrapped.NULL == ffi.NULL  # everything else is WeasyPrint's ffi itself
