@@ -192,8 +192,10 @@ def _write_entry(target: Path, data: bytes) -> None:
 
 def _build(folder: Path, options: BuildOptions, say: Progress, pool: PoolFactory | None = None) -> BuildResult:
     cache = chunk_cache(options)
-    if pool is not None and "pdf" in options.formats and (cache is None or not cache.knows(folder.name)):
-        pool().start()  # nothing cached: the workers load the engine while this process renders the HTML
+    if pool is not None and "pdf" in options.formats:
+        # The workers load the engine while this process renders the HTML: all of them when nothing
+        # is cached, else one (an edit lays out a chunk or two; more would slow a build from the cache).
+        pool().start(None if cache is None or not cache.knows(folder.name) else 1)
     say(folder.name, "load")
     derived, warnings = validate_report(folder, options.strict, related_sources(options))
     loaded = derived.loaded

@@ -169,19 +169,23 @@ class Pool:
         self._start_method = start_method
         self._closed = False
 
-    def start(self) -> None:
-        """Start the workers now, so they load the engine while this process does other work."""
+    def start(self, count: int | None = None) -> None:
+        """Start workers now (`count` of them, else all), so they load the engine while this process
+        does other work. Their answers are read once all are started: no fork while a thread runs."""
         if self._closed:
             raise BuildError("error: the PDF engine's workers were stopped, expected a running pool")
-        if self.jobs > 1 and not self._workers:
+        wanted = self.jobs if count is None else min(self.jobs, count)
+        if self.jobs > 1 and len(self._workers) < wanted:
             methods = multiprocessing.get_all_start_methods()
             method = self._start_method or ("fork" if "fork" in methods else "spawn")
             context = multiprocessing.get_context(method)
-            # Every process first, then the threads that read their answers: no fork while they run.
-            self._workers = [_Worker(context, n) for n in range(self.jobs)]
+            started = [_Worker(context, n) for n in range(len(self._workers), wanted)]
+            self._workers.extend(started)
+            for worker in started:
+                worker.submit("warm_up", (), 0)
+        if len(self._workers) == self.jobs:
             for worker in self._workers:
                 worker.listen()
-                worker.submit("warm_up", (), 0)
 
     def submit(self, name: str, *args: Any, worker: int | None = None, weight: int = 1) -> tuple[int, Future[Any]]:
         """Run task `name`; on `worker` when given, else on the one with the least work queued
@@ -245,8 +249,9 @@ class _Worker:
         self._reader = threading.Thread(target=self._read, name=f"tul-engine-reader-{number}", daemon=True)
 
     def listen(self) -> None:
-        """Start handing the process's answers to the waiting futures."""
-        self._reader.start()
+        """Start handing the process's answers to the waiting futures (once)."""
+        if not self._reader.is_alive() and self._reader.ident is None:
+            self._reader.start()
 
     @property
     def queued(self) -> int:

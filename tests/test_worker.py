@@ -88,3 +88,14 @@ def test_a_closed_pool_starts_nothing() -> None:
     pool.close()
     with pytest.raises(BuildError, match="workers were stopped"):
         pool.submit("release")
+
+
+def test_a_pool_started_with_one_worker_starts_the_others_when_first_used() -> None:
+    """A build from the cache warms one worker while the HTML renders; the rest start on demand."""
+    with Pool(2) as pool:
+        pool.start(1)
+        assert pool.jobs == 2 and len(pool._workers) == 1
+        _, first = pool.submit("warm_up")
+        assert first.result(timeout=120) is None and len(pool._workers) == 2
+        worker, second = pool.submit("warm_up", worker=1)
+        assert worker == 1 and second.result(timeout=120) is None
