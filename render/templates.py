@@ -9,6 +9,7 @@ and change a single block.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +61,23 @@ class _ContainedLoader(jinja2.FileSystemLoader):
 
 
 def make_environment(template_dirs: list[Path], locale: str = "sv") -> jinja2.Environment:
-    """The environment: user folders first, shipped defaults last and as 'default/'."""
+    """The environment: user folders first, shipped defaults last and as 'default/'.
+
+    One per folders, locale and the template files the folders hold, kept: a long-running
+    preview compiles each template once, and again only when its file changes (Jinja checks) or a
+    template is added or removed (a new override is found)."""
+    listing = tuple(tuple(sorted(str(p.relative_to(d)) for p in Path(d).rglob("*") if p.is_file()))
+                    for d in template_dirs)
+    return _environment(tuple(str(d) for d in template_dirs), locale, listing)
+
+
+@lru_cache(maxsize=8)
+def _environment(template_dirs: tuple[str, ...], locale: str, listing: tuple[tuple[str, ...], ...]) -> jinja2.Environment:
     *user_dirs, default_dir = template_dirs
-    default_loader = _ContainedLoader(str(default_dir))
+    default_loader = _ContainedLoader(default_dir)
     loader = jinja2.ChoiceLoader(
         [
-            *(_ContainedLoader(str(d)) for d in user_dirs),
+            *(_ContainedLoader(d) for d in user_dirs),
             default_loader,
             jinja2.PrefixLoader({"default": default_loader}),
         ]
