@@ -138,7 +138,8 @@ class _Build:
                  store: ChunkStore, chunked: bool) -> None:
         self.base_dir, self.roots, self.variant = base_dir, tuple(asset_roots), variant
         self.pool, self.store, self.chunked = pool, store, chunked
-        self.laid_out = self.drawn = 0
+        self.drawn = 0
+        self.laid_out_chunks: set[int] = set()  # chunks laid out anew (a contents page may be laid out twice)
         self.keys: list[str] = []
         self.known: dict[str, ChunkFacts] = {}  # facts learnt in this build, by layout key
         self.source = outline(html)
@@ -188,7 +189,8 @@ class _Build:
             if slot.facts is None and slot.pending is None:
                 slot.worker, slot.pending = self.pool.submit("lay_out", slot.job, self.hold,
                                                              weight=len(slot.job.html))
-                self.laid_out += not slot.guess
+                if not slot.guess:
+                    self.laid_out_chunks.add(slot.chunk.index)
 
     def collect(self, slots: list[_Slot]) -> None:
         """Wait for the slots' layouts and keep what they tell."""
@@ -297,11 +299,13 @@ def _render(build: _Build) -> PdfResult:
     # What the join no longer needs goes first: for a big report the join is the peak of this process.
     count = len(slots)
     del writes, unused, early, done, slots, chunks
+    big = not build.hold
     build.source = outline("")
-    gc.collect()
+    if big:
+        gc.collect()  # a small report's garbage is not worth a full collection (a preview's every save)
     data = join(pieces, variant=build.variant, lang=lang, title=title,
                 merge_fonts=_cached_merger(build.store, build.keys))
-    return PdfResult(data, warnings, total, count, build.laid_out, build.drawn, build.keys)
+    return PdfResult(data, warnings, total, count, len(build.laid_out_chunks), build.drawn, build.keys)
 
 
 def _write_ahead(build: _Build, slots: list[_Slot], guessed: dict[int, _Slot], early: dict[int, _Write]) -> None:

@@ -108,7 +108,8 @@ def test_goal_pages_style_jobs_give_the_same_bytes(
         built_goal_pages: Path, default_report_dir: Path, goal_page_styles: Path, tmp_path: Path,
         two_workers: Pool) -> None:
     result = build(default_report_dir, tmp_path / "out", two_workers, cache=False, styles=(goal_page_styles,))
-    assert result.chunks == 8
+    # A chunk that prints page numbers may be laid out more than once: each chunk counts once.
+    assert result.chunks == 8 and result.laid_out == 8
     assert (tmp_path / "out" / result.slug / PDF_NAME).read_bytes() == (built_goal_pages / PDF_NAME).read_bytes()
 
 
