@@ -20,6 +20,8 @@ import datetime as dt
 import os
 import re
 import stat
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -466,10 +468,8 @@ def _load_yaml_file(
     text = _decode(data, file, problems)
     if text is None:
         return None
-    loader: _Loader | None = None
     try:
-        loader = _Loader(text)
-        node = loader.get_single_node()
+        node = _composed(text)
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
@@ -484,15 +484,40 @@ def _load_yaml_file(
         mark, what = _syntax_message(exc, text)
         problems.append(_problem(file, mark, f"YAML syntax: {what}"))
         return None
-    finally:
-        if loader is not None:
-            loader.dispose()
     if node is None:
         problems.append(Problem(file, 1, 1, "error", "the file is empty, expected key: value lines"))
         return None
     pos.at[root] = Pos(file, node.start_mark.line + 1, node.start_mark.column + 1)
-    assert loader is not None  # composed a node, so the loader was made
-    return _to_python(node, _Walk(loader, file, root, pos, problems), root)
+    # A loader of its own constructs the scalars: a kept node tree may be walked by another thread.
+    return _to_python(node, _Walk(_Loader(""), file, root, pos, problems), root)
+
+
+# A preview renders the report again on every save: an unchanged file's node tree is kept (by its
+# text) and not parsed again. Composed trees are only read afterwards; problems are found while
+# walking them, anew each time. Big files are parsed every time, so memory stays bounded.
+COMPOSED_FILES = 64
+COMPOSED_TEXT_LIMIT = 256 * 1024  # characters
+_COMPOSED: OrderedDict[str, yaml.Node | None] = OrderedDict()
+_COMPOSED_LOCK = threading.Lock()
+
+
+def _composed(text: str) -> yaml.Node | None:
+    """The node tree of `text` (a YAML error propagates and is not kept)."""
+    with _COMPOSED_LOCK:
+        if text in _COMPOSED:
+            _COMPOSED.move_to_end(text)
+            return _COMPOSED[text]
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if len(text) <= COMPOSED_TEXT_LIMIT:
+        with _COMPOSED_LOCK:
+            _COMPOSED[text] = node
+            while len(_COMPOSED) > COMPOSED_FILES:
+                _COMPOSED.popitem(last=False)
+    return node
 
 
 def _include(

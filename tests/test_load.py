@@ -96,3 +96,20 @@ def test_values_keep_the_authors_prefix(raw: str, printed: str) -> None:
     value = parse_value(raw)
     assert format_value(value) == printed
     assert value.to_author() == raw.replace("90%", "90 %")
+
+
+def test_an_unchanged_file_parsed_once_still_gives_its_problems_and_an_edit_is_read(tmp_path: Path) -> None:
+    """The preview reloads on every save; unchanged files keep their parse, never their findings."""
+    text = (MINIMAL / "report.yaml").read_text(encoding="utf-8")
+    bad = text.replace("board: Exempelnämnden", "board: Exempelnämnden\nboard: Andra nämnden")
+    folder = _write(tmp_path, bad)
+    found = []
+    for _ in range(2):  # the second load takes the kept node tree
+        with pytest.raises(ContentError) as info:
+            load_report(folder)
+        found.append([str(p) for p in info.value.problems])
+    assert found[0] == found[1] and any("board" in p for p in found[0])
+    (folder / "report.yaml").write_text(text.replace("board: Exempelnämnden", "board: Tredje nämnden"), encoding="utf-8")
+    first, again = load_report(folder), load_report(folder)
+    assert first.report.board == again.report.board == "Tredje nämnden"
+    assert first.positions.at == again.positions.at
