@@ -17,6 +17,7 @@ from pathlib import Path
 from render.build import BuildOptions, chunk_cache, validate_report
 from render.errors import ContentError, ReportError
 from render.html import Assets, render_html, with_fonts
+from render.load import keep_parsed_files
 from render.templates import describe_template_error
 
 
@@ -48,6 +49,7 @@ class LiveReport:
 
     def __init__(self, folder: Path, assets: Assets, changed: Callable[[], None],
                  pdf: Callable[[LiveReport, str], None] | None = None) -> None:
+        keep_parsed_files()  # a save re-reads every file of the report; only the saved one changed
         self.folder = folder
         self.slug = folder.name
         self.assets = assets

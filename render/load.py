@@ -492,13 +492,20 @@ def _load_yaml_file(
     return _to_python(node, _Walk(_Loader(""), file, root, pos, problems), root)
 
 
-# A preview renders the report again on every save: an unchanged file's node tree is kept (by its
-# text) and not parsed again. Composed trees are only read afterwards; problems are found while
-# walking them, anew each time. Big files are parsed every time, so memory stays bounded.
+# A preview renders the report again on every save: there an unchanged file's node tree is kept
+# (by its text) and not parsed again. Composed trees are only read afterwards; problems are found
+# while walking them, anew each time. A build parses each file once and keeps nothing (a big
+# report's trees would outlive their use); big files are parsed every time.
 COMPOSED_FILES = 64
 COMPOSED_TEXT_LIMIT = 256 * 1024  # characters
 _COMPOSED: OrderedDict[str, yaml.Node | None] = OrderedDict()
 _COMPOSED_LOCK = threading.Lock()
+_KEEP = threading.Event()
+
+
+def keep_parsed_files() -> None:
+    """From now on, keep the node trees of small files for loading them again (the preview)."""
+    _KEEP.set()
 
 
 def _composed(text: str) -> yaml.Node | None:
@@ -512,7 +519,7 @@ def _composed(text: str) -> yaml.Node | None:
         node = loader.get_single_node()
     finally:
         loader.dispose()
-    if len(text) <= COMPOSED_TEXT_LIMIT:
+    if _KEEP.is_set() and len(text) <= COMPOSED_TEXT_LIMIT:
         with _COMPOSED_LOCK:
             _COMPOSED[text] = node
             while len(_COMPOSED) > COMPOSED_FILES:

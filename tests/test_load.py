@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from render import load
 from render.errors import ContentError
 from render.load import load_report
 from render.values import parse_value
@@ -98,8 +101,15 @@ def test_values_keep_the_authors_prefix(raw: str, printed: str) -> None:
     assert value.to_author() == raw.replace("90%", "90 %")
 
 
-def test_an_unchanged_file_parsed_once_still_gives_its_problems_and_an_edit_is_read(tmp_path: Path) -> None:
+def test_an_unchanged_file_parsed_once_still_gives_its_problems_and_an_edit_is_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The preview reloads on every save; unchanged files keep their parse, never their findings."""
+    kept: OrderedDict[str, object] = OrderedDict()
+    monkeypatch.setattr(load, "_COMPOSED", kept)
+    monkeypatch.setattr(load, "_KEEP", threading.Event())
+    load_report(MINIMAL)
+    assert not kept  # a build keeps nothing: a big report's parse would outlive its use
+    load.keep_parsed_files()  # as the preview does
     text = (MINIMAL / "report.yaml").read_text(encoding="utf-8")
     bad = text.replace("board: Exempelnämnden", "board: Exempelnämnden\nboard: Andra nämnden")
     folder = _write(tmp_path, bad)
@@ -108,7 +118,7 @@ def test_an_unchanged_file_parsed_once_still_gives_its_problems_and_an_edit_is_r
         with pytest.raises(ContentError) as info:
             load_report(folder)
         found.append([str(p) for p in info.value.problems])
-    assert found[0] == found[1] and any("board" in p for p in found[0])
+    assert found[0] == found[1] and any("board" in p for p in found[0]) and bad in kept
     (folder / "report.yaml").write_text(text.replace("board: Exempelnämnden", "board: Tredje nämnden"), encoding="utf-8")
     first, again = load_report(folder), load_report(folder)
     assert first.report.board == again.report.board == "Tredje nämnden"
