@@ -275,11 +275,8 @@ def _render(build: _Build) -> PdfResult:
     guesses = [replace(build.slot(s.chunk, everywhere, False), guess=True) for s in slots if s.numbered] if ahead else []
     build.lay_out([s for s in slots if not s.numbered] + guesses)
     guessed = {g.chunk.index: g for g in guesses}
-
-    if ahead:
-        slots = _settle_numbers(build, slots, everywhere, partial(_write_ahead, build, slots, guessed, early))
-    else:
-        slots = _settle_numbers(build, slots, everywhere, _nothing)
+    meanwhile = partial(_write_ahead, build, slots, guessed, early) if ahead else _nothing
+    slots = _settle_numbers(build, slots, everywhere, meanwhile)
     starts, total = _starts(slots)
     writes: list[_Write] = []
     for slot, start in _largest_first(slots, starts):
