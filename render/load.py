@@ -139,11 +139,7 @@ def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     text = str(loader.construct_scalar(node)).strip()
     if not re.fullmatch(r"[-+]?[0-9]+", text):
         raise _Located(node.start_mark, f"'{_shown(text)}' is not a whole number, expected digits such as 2020")
-    number = Decimal(text)
-    problem = number_problem(number)
-    if problem:
-        raise _Located(node.start_mark, f"'{_shown(text)}' {problem}")
-    return int(number)
+    return int(_sane(Decimal(text), text, node))
 
 
 def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
@@ -155,11 +151,16 @@ def _construct_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
         number = Decimal(text)
     except InvalidOperation:
         raise _Located(node.start_mark, f"'{_shown(text)}' is not a number, expected a number such as 12.5") from None
+    # At most 15 digits: the float is exactly the number written (repr gives the digits back).
+    return float(_sane(number, text, node))
+
+
+def _sane(number: Decimal, text: str, node: yaml.ScalarNode) -> Decimal:
+    """`number`, unless render.values bounds it out (too many digits, too big): then a located error."""
     problem = number_problem(number)
     if problem:
         raise _Located(node.start_mark, f"'{_shown(text)}' {problem}")
-    # At most 15 digits: the float is exactly the number written (repr gives the digits back).
-    return float(number)
+    return number
 
 
 def _construct_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
